@@ -1,0 +1,18 @@
+namespace Dvar.Stopping;
+
+/// <summary>The answer of a criterion to one observed value.</summary>
+/// <param name="ShouldStop">Whether training should stop now. Sticky: once true, true until the criterion is reset.</param>
+/// <param name="Observation">The 1-based index k of the observation this decision answers.</param>
+/// <param name="Statistic">The criterion's statistic at k (DVAR ratio, |M_EMA|, Hall, |slope|, misses...), or null while undefined.</param>
+/// <param name="Threshold">The threshold the statistic is compared with.</param>
+/// <param name="Reason">Why the decision is what it is.</param>
+/// <param name="FiredBy">The name of the criterion (or comma-separated children) that fired, or null while none has.</param>
+/// <param name="BestObservation">For criteria that track a best value (patience), the 1-based index of the best observation so far.</param>
+public readonly record struct StopDecision(
+    bool ShouldStop,
+    long Observation,
+    double? Statistic,
+    double Threshold,
+    StopReason Reason,
+    string? FiredBy = null,
+    long? BestObservation = null);
