@@ -1,28 +1,33 @@
 namespace Dvar.Stopping.TorchSharp.Tests.Fixtures;
 
-/// <summary>Locates the repository's <c>tests/fixtures</c> folder from the test assembly's output folder.</summary>
+/// <summary>Locates the reference fixtures in the repository's tests/fixtures folder (see its README.md).</summary>
 internal static class FixturePaths
 {
     private static readonly Lazy<string> RootPath = new(FindRoot);
 
-    /// <summary>Gets the absolute path of <c>tests/fixtures</c>.</summary>
+    /// <summary>The tests/fixtures folder.</summary>
     public static string Root => RootPath.Value;
 
-    /// <summary>Combines <see cref="Root"/> with the given relative parts, e.g. <c>Get("sd-tiny", "tokenizer")</c>.</summary>
+    /// <summary>The tiny SD-shaped diffusers pipeline folder.</summary>
+    public static string SdTiny => Path.Combine(Root, "sd-tiny");
+
+    /// <summary>The full-size SD1.5 configs and key/shape lists.</summary>
+    public static string Sd15Structure => Path.Combine(Root, "sd15-structure");
+
+    /// <summary>Combines a path under tests/fixtures.</summary>
     public static string Get(params string[] parts) => Path.Combine([Root, .. parts]);
 
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "tests", "fixtures");
+            string candidate = Path.Combine(dir.FullName, "tests", "fixtures");
             if (File.Exists(Path.Combine(candidate, "README.md")))
             {
                 return candidate;
             }
         }
 
-        throw new DirectoryNotFoundException(
-            $"No tests/fixtures/README.md found in {AppContext.BaseDirectory} or any folder above it.");
+        throw new DirectoryNotFoundException($"tests/fixtures not found above {AppContext.BaseDirectory}.");
     }
 }
