@@ -1,9 +1,10 @@
 using System.Text;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
 using Microsoft.ML.Tokenizers;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion;
 
 /// <summary>The CLIP BPE tokenizer of Stable Diffusion v1.5's text encoder, with textual-inversion tokens.</summary>
 /// <remarks>

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
+using Dvar.Stopping.TorchSharp.StableDiffusion;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Tokenization;
@@ -14,7 +14,7 @@ internal static class TokenizerFixture
 
     private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static string Folder => FixturePaths.Get("sd-tiny", "tokenizer");
+    public static string Folder => Path.Combine(FixturePaths.SdTiny, "tokenizer");
 
     /// <summary>Gets a tokenizer loaded from the fixture folder. Tests must not add tokens to it: load a fresh one.</summary>
     public static ClipTokenizer Tokenizer => SharedTokenizer.Value;

@@ -1,14 +1,17 @@
+using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Tokenization;
 
 /// <summary>A temporary tokenizer folder, deleted on dispose.</summary>
 internal sealed class TokenizerFolder : IDisposable
 {
+    private readonly TemporaryDirectory _directory = new();
+
     private TokenizerFolder()
     {
-        Path = Directory.CreateTempSubdirectory("dvar-tokenizer-").FullName;
     }
 
-    public string Path { get; }
+    public string Path => _directory.Path;
 
     /// <summary>A folder with a copy of the fixture's vocab.json, merges.txt and tokenizer_config.json.</summary>
     public static TokenizerFolder CopyOfFixture()
@@ -35,5 +38,5 @@ internal sealed class TokenizerFolder : IDisposable
 
     public void Delete(string name) => File.Delete(System.IO.Path.Combine(Path, name));
 
-    public void Dispose() => Directory.Delete(Path, recursive: true);
+    public void Dispose() => _directory.Dispose();
 }

@@ -52,8 +52,9 @@ internal sealed partial class NaiveClipTokenizer
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
 
+    /// <summary>CLIP's pre-tokenizer pattern as a .NET regex (right for BMP text only: .NET classifies UTF-16 units).</summary>
     [GeneratedRegex(@"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+", RegexOptions.IgnoreCase)]
-    private static partial Regex Pattern();
+    public static partial Regex Pattern();
 
     private List<string> Bpe(string token)
     {
