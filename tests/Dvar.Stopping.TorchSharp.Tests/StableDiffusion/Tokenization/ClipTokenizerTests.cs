@@ -103,6 +103,18 @@ public class ClipTokenizerTests
     }
 
     [Fact]
+    public void Encode_ConcurrentCallsOnColdCache_MatchFixture()
+    {
+        var tokenizer = ClipTokenizer.FromPretrained(TokenizerFixture.Folder);
+        var cases = TokenizerFixture.Cases;
+
+        var results = new int[cases.Count * 20][];
+        Parallel.For(0, results.Length, i => results[i] = tokenizer.Encode(cases[i % cases.Count].Prompt));
+
+        Assert.All(Enumerable.Range(0, results.Length), i => Assert.Equal(cases[i % cases.Count].InputIds, results[i]));
+    }
+
+    [Fact]
     public void TokenToId_AndIdToToken_AgreeWithFixtureTokens()
     {
         var expected = TokenizerFixture.Cases[0];
@@ -130,6 +142,16 @@ public class ClipTokenizerTests
 
         Assert.Equal([a, Tokenizer.EosTokenId, b], exact);
         Assert.Equal([a, Tokenizer.BosTokenId, b], upper);
+    }
+
+    [Fact]
+    public void Tokenize_IdeographThatNfcMakesAstral_StaysOneWord()
+    {
+        // NFC maps U+FA6C to U+242EE, a letter outside the BMP: CLIP's pattern keeps "x", it and "y" in one word.
+        var tokens = Tokenizer.Tokenize("x\uFA6Cy z");
+
+        Assert.Single(tokens.Take(tokens.Count - 1), t => t.EndsWith("</w>", StringComparison.Ordinal));
+        Assert.Equal("x\U000242EEy z", Tokenizer.Decode(Tokenizer.Encode("x\uFA6Cy z")));
     }
 
     [Fact]
