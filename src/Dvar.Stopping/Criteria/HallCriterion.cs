@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+using Dvar.Stopping.State;
+using Dvar.Stopping.Statistics;
+
+namespace Dvar.Stopping.Criteria;
+
+/// <summary>Stops when the range of the last n values is small relative to their maximum (the paper's Hall criterion).</summary>
+/// <remarks>
+/// For k ≥ n: <c>H_k = (max − min) / max</c> over <c>x_{k−n+1..k}</c> (the paper's formula in Appendix E; its prose says
+/// "rolling average", its formula divides by the rolling maximum, which we follow). Fires at the first k with
+/// <c>H_k &lt; τ</c>; sticky until <see cref="Reset"/>. Undefined (null, never fires) for k &lt; n or when the window
+/// maximum is ≤ 0. Cost: O(1) amortised per value (the max and min are merged, never rescanned), O(n) memory.
+/// </remarks>
+public sealed class HallCriterion : IStoppingCriterion
+{
+    private const string Kind = "hall";
+    private readonly CriterionCore _core;
+    private readonly SlidingWindow<MinMaxAggregate> _window;
+
+    /// <summary>Initializes a new instance of the <see cref="HallCriterion"/> class.</summary>
+    /// <param name="options">The window n and threshold τ.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">n &lt; 2, τ not a finite number &gt; 0, or an undefined policy.</exception>
+    public HallCriterion(HallOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        _core = new CriterionCore(Kind, options.NonFinite, options.Threshold, StopReason.ThresholdReached, options.ToJson());
+        _window = new SlidingWindow<MinMaxAggregate>(options.Window);
+    }
+
+    /// <summary>Gets the options this criterion was built with.</summary>
+    public HallOptions Options { get; }
+
+    /// <inheritdoc/>
+    /// <value>Always <c>hall</c>.</value>
+    public string Name => Kind;
+
+    /// <inheritdoc/>
+    public long Observations => _core.Observations;
+
+    /// <inheritdoc/>
+    public bool HasFired => _core.HasFired;
+
+    /// <inheritdoc/>
+    /// <remarks>The decision's <see cref="StopDecision.Statistic"/> is H_k, null while undefined.</remarks>
+    public StopDecision Observe(double value)
+    {
+        if (!_core.TryAdmit(value, out StopDecision rejected))
+        {
+            return rejected;
+        }
+
+        _window.Add(value);
+        double? hall = Hall();
+        return _core.Decide(hall, hall < Options.Threshold);
+    }
+
+    /// <inheritdoc/>
+    public void Reset()
+    {
+        _core.Reset();
+        _window.Clear();
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Fields: the header, <c>observations</c>, <c>fired</c>, <c>reason</c>, <c>window</c>, <c>frontCount</c>.</remarks>
+    public JsonObject SaveState()
+    {
+        JsonObject state = _core.Save();
+        WindowState.Write(state, _window);
+        return state;
+    }
+
+    /// <inheritdoc/>
+    public void RestoreState(JsonObject state)
+    {
+        var common = _core.Read(state);
+        var window = WindowState.Read(state, Options.Window, common.Observations);
+        _core.Apply(common);
+        _window.Load(window.Values, window.FrontCount);
+    }
+
+    private double? Hall()
+    {
+        if (!_window.IsFull)
+        {
+            return null;
+        }
+
+        MinMaxAggregate range = _window.Aggregate;
+        return range.Max > 0 ? (range.Max - range.Min) / range.Max : null;
+    }
+}
