@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using Dvar.Stopping.State;
 using static Dvar.Stopping.Training.MonitorStateJson;
 
 namespace Dvar.Stopping.Training;
@@ -18,37 +20,37 @@ internal sealed record MonitorSnapshot(
     /// <param name="state">A document written by <see cref="StoppingMonitor.SaveState"/>.</param>
     /// <param name="historyCapacity">The restoring monitor's capacity, which the document must have too.</param>
     /// <returns>The checked fields.</returns>
-    /// <exception cref="FormatException">A field is missing, invalid or inconsistent; the message names it.</exception>
+    /// <exception cref="FormatException">A field is missing, invalid or inconsistent; the message starts with its name.</exception>
     public static MonitorSnapshot Read(JsonObject state, int? historyCapacity)
     {
-        var format = String(state, "format");
+        var format = StateReader.ReadString(state, "format");
         if (format != StoppingMonitor.StateFormat)
         {
-            throw new FormatException($"Field 'format' must be \"{StoppingMonitor.StateFormat}\"; got \"{format}\".");
+            throw new FormatException($"format: expected \"{StoppingMonitor.StateFormat}\", got \"{format}\".");
         }
 
-        var version = Long(state, "version");
+        var version = StateReader.ReadLong(state, "version");
         if (version != StoppingMonitor.StateVersion)
         {
             throw new FormatException(
-                $"Field 'version' must be {StoppingMonitor.StateVersion} (the version this library reads); got {version}.");
+                $"version: this build reads version {StoppingMonitor.StateVersion} of {StoppingMonitor.StateFormat}, got {version}.");
         }
 
-        var capacity = NullableLong(state, "historyCapacity");
+        var capacity = ReadNullableLong(state, "historyCapacity");
         if (capacity != historyCapacity)
         {
             throw new FormatException(
-                $"Field 'historyCapacity' is {Show(capacity)} but this monitor's HistoryCapacity is {Show(historyCapacity)}.");
+                $"historyCapacity: the state keeps {Show(capacity)}, this monitor's HistoryCapacity keeps {Show(historyCapacity)}.");
         }
 
         var snapshot = new MonitorSnapshot(
-            ReadHistory(Array(state, "history")),
-            Long(state, "stepsObserved"),
-            NullableLong(state, "lastStep"),
-            state["lastDecision"] is null ? null : ToDecision(state["lastDecision"], "lastDecision"),
-            NullableLong(state, "stopStep"),
-            NullableLong(state, "bestStep"),
-            NullableDouble(state, "bestDeterministicLoss"));
+            ReadHistory(StateReader.ReadArray(state, "history")),
+            StateReader.ReadLong(state, "stepsObserved"),
+            ReadNullableLong(state, "lastStep"),
+            IsNull(state, "lastDecision") ? null : ReadDecision(StateReader.ReadObject(state, "lastDecision"), "lastDecision"),
+            ReadNullableLong(state, "stopStep"),
+            ReadNullableLong(state, "bestStep"),
+            ReadNullableDouble(state, "bestDeterministicLoss"));
         snapshot.Check(historyCapacity);
         return snapshot;
     }
@@ -58,11 +60,11 @@ internal sealed record MonitorSnapshot(
         var history = new List<MonitorRecord>(array.Count);
         for (var i = 0; i < array.Count; i++)
         {
-            var record = ToRecord(array[i], $"history[{i}]");
+            var record = ReadRecord(array, i);
             if (record.Step < 0 || (i > 0 && record.Step <= history[^1].Step))
             {
                 throw new FormatException(
-                    $"Field 'history[{i}].step' must be non-negative and greater than the previous step; got {record.Step}.");
+                    $"history[{i}].step: expected a non-negative step greater than the previous one, got {record.Step}.");
             }
 
             history.Add(record);
@@ -71,7 +73,16 @@ internal sealed record MonitorSnapshot(
         return history;
     }
 
-    private static string Show(long? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null (keep all)";
+    private static string Show(long? capacity) =>
+        capacity is { } c ? $"the last {c.ToString(CultureInfo.InvariantCulture)} records" : "every record";
+
+    private static void Require(bool condition, string field, string rule)
+    {
+        if (!condition)
+        {
+            throw new FormatException($"{field}: {rule}.");
+        }
+    }
 
     private void Check(int? historyCapacity)
     {
@@ -80,18 +91,13 @@ internal sealed record MonitorSnapshot(
         Require(History.Count <= (historyCapacity ?? int.MaxValue), "history", "holds more records than historyCapacity");
         Require((StepsObserved == 0) == (LastStep is null), "lastStep", "must be null exactly when stepsObserved is 0");
         Require((StepsObserved == 0) == (LastDecision is null), "lastDecision", "must be null exactly when stepsObserved is 0");
-        Require(History.Count == 0 || (History[^1].Step == LastStep && History[^1].Decision == LastDecision), "lastStep", "must match the last history record");
+        Require(
+            History.Count == 0 || (History[^1].Step == LastStep && History[^1].Decision == LastDecision),
+            "lastStep",
+            "must be the step of the last history record, with the same decision");
         Require(StopStep is null || StopStep <= LastStep, "stopStep", "must be null or at most lastStep");
-        Require((BestStep is null) == (BestDeterministicLoss is null), "bestStep", "and bestDeterministicLoss must both be null or both set");
+        Require((BestStep is null) == (BestDeterministicLoss is null), "bestStep", "must be null exactly when bestDeterministicLoss is");
         Require(BestStep is null || BestStep <= LastStep, "bestStep", "must be null or at most lastStep");
-        Require(BestDeterministicLoss is null || double.IsFinite(BestDeterministicLoss.Value), "bestDeterministicLoss", "must be finite");
-    }
-
-    private static void Require(bool condition, string field, string rule)
-    {
-        if (!condition)
-        {
-            throw new FormatException($"Field '{field}' {rule}.");
-        }
+        Require(BestDeterministicLoss is not { } best || double.IsFinite(best), "bestDeterministicLoss", "must be finite");
     }
 }

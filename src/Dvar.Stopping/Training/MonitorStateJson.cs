@@ -1,12 +1,16 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Dvar.Stopping.State;
 
 namespace Dvar.Stopping.Training;
 
-/// <summary>Reads and writes the fields of the monitor state document. Every read failure is a
-/// <see cref="FormatException"/> naming the field. Non-finite doubles are the strings <c>NaN</c>, <c>Infinity</c>,
-/// <c>-Infinity</c> (JSON has no such numbers); finite ones are JSON numbers, written in round-trip form.</summary>
+/// <summary>Writes and reads the records and decisions of the monitor state document, on top of <see cref="StateReader"/>.
+/// Read failures are <see cref="FormatException"/>s whose message starts with the field's path
+/// (<c>history[3].decision.reason: expected ...</c>).</summary>
+/// <remarks>Unlike criterion state, the monitor records losses as given, so a double may be non-finite: NaN and
+/// infinities are the strings <c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c> (JSON has no such numbers); finite ones are
+/// JSON numbers in round-trip form.</remarks>
 internal static class MonitorStateJson
 {
     public static JsonNode? FromDouble(double? value) => value switch
@@ -35,115 +39,64 @@ internal static class MonitorStateJson
         ["bestObservation"] = decision.BestObservation,
     };
 
-    public static MonitorRecord ToRecord(JsonNode? node, string field)
+    public static MonitorRecord ReadRecord(JsonArray history, int index) => Nested($"history[{index}]", () =>
     {
-        var obj = Object(node, field);
+        var record = history[index] as JsonObject ?? throw new FormatException($"expected an object, got {Show(history[index])}.");
         return new MonitorRecord(
-            Long(obj, "step", field),
-            NullableDouble(obj, "trainLoss", field),
-            Double(obj, "detLoss", field),
-            ToDecision(obj["decision"], $"{field}.decision"));
-    }
+            StateReader.ReadLong(record, "step"),
+            ReadNullableDouble(record, "trainLoss"),
+            ReadNullableDouble(record, "detLoss") ?? throw new FormatException("detLoss: missing."),
+            ReadDecision(StateReader.ReadObject(record, "decision"), "decision"));
+    });
 
-    public static StopDecision ToDecision(JsonNode? node, string field)
+    public static StopDecision ReadDecision(JsonObject decision, string path) => Nested(path, () => new StopDecision(
+        StateReader.ReadBool(decision, "shouldStop"),
+        StateReader.ReadLong(decision, "observation"),
+        ReadNullableDouble(decision, "statistic"),
+        ReadNullableDouble(decision, "threshold") ?? throw new FormatException("threshold: missing."),
+        StateReader.ReadEnum<StopReason>(decision, "reason"),
+        IsNull(decision, "firedBy") ? null : StateReader.ReadString(decision, "firedBy"),
+        IsNull(decision, "bestObservation") ? null : StateReader.ReadLong(decision, "bestObservation")));
+
+    public static long? ReadNullableLong(JsonObject parent, string field) =>
+        IsNull(parent, field) ? null : StateReader.ReadLong(parent, field);
+
+    public static double? ReadNullableDouble(JsonObject parent, string field)
     {
-        var obj = Object(node, field);
-        var reasonName = String(obj, "reason", field);
-        if (!Enum.TryParse<StopReason>(reasonName, ignoreCase: false, out var reason)
-            || !Enum.IsDefined(reason) || reasonName != reason.ToString())
-        {
-            throw new FormatException(
-                $"Field '{field}.reason' must be one of {string.Join(", ", Enum.GetNames<StopReason>())}; got '{reasonName}'.");
-        }
-
-        return new StopDecision(
-            Bool(obj, "shouldStop", field),
-            Long(obj, "observation", field),
-            NullableDouble(obj, "statistic", field),
-            Double(obj, "threshold", field),
-            reason,
-            NullableString(obj, "firedBy", field),
-            NullableLong(obj, "bestObservation", field));
-    }
-
-    public static JsonObject Object(JsonNode? node, string field) =>
-        node as JsonObject ?? throw new FormatException($"Field '{field}' must be a JSON object; got {Describe(node)}.");
-
-    public static JsonArray Array(JsonObject parent, string name, string? field = null) =>
-        parent[name] as JsonArray ?? throw new FormatException($"Field '{Path(field, name)}' must be a JSON array; got {Describe(parent[name])}.");
-
-    public static string String(JsonObject parent, string name, string? field = null) =>
-        NullableString(parent, name, field) ?? throw new FormatException($"Field '{Path(field, name)}' is missing or null.");
-
-    public static long Long(JsonObject parent, string name, string? field = null) =>
-        NullableLong(parent, name, field) ?? throw new FormatException($"Field '{Path(field, name)}' is missing or null.");
-
-    public static double Double(JsonObject parent, string name, string? field = null) =>
-        NullableDouble(parent, name, field) ?? throw new FormatException($"Field '{Path(field, name)}' is missing or null.");
-
-    public static bool Bool(JsonObject parent, string name, string? field = null) =>
-        Value(parent, name, field, JsonValueKind.True, JsonValueKind.False) is { } v
-            ? v.GetValue<bool>()
-            : throw new FormatException($"Field '{Path(field, name)}' is missing or null.");
-
-    public static string? NullableString(JsonObject parent, string name, string? field = null) =>
-        Value(parent, name, field, JsonValueKind.String)?.GetValue<string>();
-
-    public static long? NullableLong(JsonObject parent, string name, string? field = null)
-    {
-        var value = Value(parent, name, field, JsonValueKind.Number);
-        if (value is null)
+        if (IsNull(parent, field))
         {
             return null;
         }
 
-        // A parsed document holds JSON text, a built one holds CLR values (int, long...): the text form reads both.
-        return long.TryParse(value.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var result)
-            ? result
-            : throw new FormatException($"Field '{Path(field, name)}' must be an integer; got {value.ToJsonString()}.");
-    }
-
-    public static double? NullableDouble(JsonObject parent, string name, string? field = null)
-    {
-        var value = Value(parent, name, field, JsonValueKind.Number, JsonValueKind.String);
-        if (value is null)
+        var node = parent[field]!;
+        if (node.GetValueKind() == JsonValueKind.Number)
         {
-            return null;
+            return double.Parse(node.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
         }
 
-        if (value.GetValueKind() == JsonValueKind.Number)
-        {
-            return double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
-        }
-
-        return value.GetValue<string>() switch
+        var text = node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
+        return text switch
         {
             "NaN" => double.NaN,
             "Infinity" => double.PositiveInfinity,
             "-Infinity" => double.NegativeInfinity,
-            var text => throw new FormatException(
-                $"Field '{Path(field, name)}' must be a number, \"NaN\", \"Infinity\" or \"-Infinity\"; got \"{text}\"."),
+            _ => throw new FormatException($"{field}: expected a number, \"NaN\", \"Infinity\" or \"-Infinity\", got {Show(node)}."),
         };
     }
 
-    private static JsonValue? Value(JsonObject parent, string name, string? field, params JsonValueKind[] kinds)
+    public static bool IsNull(JsonObject parent, string field) => parent[field] is null;
+
+    private static T Nested<T>(string path, Func<T> read)
     {
-        var node = parent[name];
-        if (node is null)
+        try
         {
-            return null;
+            return read();
         }
-
-        if (node is JsonValue value && System.Array.IndexOf(kinds, value.GetValueKind()) >= 0)
+        catch (FormatException e)
         {
-            return value;
+            throw new FormatException(e.Message.StartsWith("expected", StringComparison.Ordinal) ? $"{path}: {e.Message}" : $"{path}.{e.Message}", e);
         }
-
-        throw new FormatException(
-            $"Field '{Path(field, name)}' must be {string.Join(" or ", kinds.Select(k => k.ToString().ToLowerInvariant()))}; got {Describe(node)}.");
     }
 
-    private static string Path(string? field, string name) => field is null ? name : $"{field}.{name}";
-
-    private static string Describe(JsonNode? node) => node is null ? "null or nothing" : node.ToJsonString();
+    private static string Show(JsonNode? node) => node?.ToJsonString() ?? "null";
 }

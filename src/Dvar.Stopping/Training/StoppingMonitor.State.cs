@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dvar.Stopping.Diagnostics;
-using static Dvar.Stopping.Training.MonitorStateJson;
+using Dvar.Stopping.State;
 
 namespace Dvar.Stopping.Training;
 
@@ -29,7 +29,7 @@ public sealed partial class StoppingMonitor
         var history = new JsonArray();
         foreach (var record in _history)
         {
-            history.Add(FromRecord(record));
+            history.Add(MonitorStateJson.FromRecord(record));
         }
 
         return new JsonObject
@@ -41,8 +41,8 @@ public sealed partial class StoppingMonitor
             ["lastStep"] = LastStep,
             ["stopStep"] = StopStep,
             ["bestStep"] = BestStep,
-            ["bestDeterministicLoss"] = FromDouble(BestDeterministicLoss),
-            ["lastDecision"] = LastDecision is { } decision ? FromDecision(decision) : null,
+            ["bestDeterministicLoss"] = MonitorStateJson.FromDouble(BestDeterministicLoss),
+            ["lastDecision"] = LastDecision is { } decision ? MonitorStateJson.FromDecision(decision) : null,
             ["history"] = history,
             ["criterion"] = Criterion.SaveState(),
         };
@@ -73,7 +73,7 @@ public sealed partial class StoppingMonitor
     {
         ArgumentNullException.ThrowIfNull(state);
         var restored = MonitorSnapshot.Read(state, Options.HistoryCapacity);
-        Criterion.RestoreState(Object(state["criterion"], "criterion"));
+        Criterion.RestoreState(StateReader.ReadObject(state, "criterion"));
         _history.Clear();
         foreach (var record in restored.History)
         {

@@ -1,3 +1,5 @@
+using Dvar.Stopping.Diagnostics;
+
 namespace Dvar.Stopping.Training;
 
 /// <summary>How a <see cref="StoppingMonitor"/> keeps its history and how often it logs.</summary>
@@ -20,20 +22,11 @@ public sealed record StoppingMonitorOptions
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range; <c>ParamName</c> is the property name.</exception>
     internal void Validate()
     {
-        if (HistoryCapacity is < 1)
+        if (HistoryCapacity is { } capacity)
         {
-            throw new ArgumentOutOfRangeException(
-                nameof(HistoryCapacity),
-                HistoryCapacity,
-                $"{nameof(HistoryCapacity)} must be null (keep all) or at least 1; got {HistoryCapacity}.");
+            Guard.AtLeast(capacity, 1, nameof(HistoryCapacity));
         }
 
-        if (LogEvery < 1)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(LogEvery),
-                LogEvery,
-                $"{nameof(LogEvery)} must be at least 1; got {LogEvery}.");
-        }
+        Guard.AtLeast(LogEvery, 1, nameof(LogEvery));
     }
 }

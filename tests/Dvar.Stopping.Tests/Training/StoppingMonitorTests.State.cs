@@ -99,7 +99,7 @@ public sealed partial class StoppingMonitorTests
 
         var e = Assert.Throws<FormatException>(() => target.RestoreState(state));
 
-        Assert.Contains($"'{field}'", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"{field}: ", e.Message, StringComparison.Ordinal);
         Assert.Equal(5, target.LastStep);
         Assert.Single(target.History);
         Assert.Equal(1, target.Criterion.Observations);
@@ -116,7 +116,7 @@ public sealed partial class StoppingMonitorTests
 
         var e = Assert.Throws<FormatException>(() => new StoppingMonitor(new RatioToMeanCriterion(Threshold)).RestoreState(state));
 
-        Assert.Contains("'history[1].decision.reason'", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("history[1].decision.reason: ", e.Message, StringComparison.Ordinal);
         Assert.Contains("ThresholdReached", e.Message, StringComparison.Ordinal);
     }
 
