@@ -21,7 +21,7 @@ internal static class Program
             new ReplayCommand(standardInput),
         };
         var parse = root.Parse(args);
-        var command = string.Join(' ', parse.CommandResult.Command == root ? ["dvar"] : new[] { "dvar", parse.CommandResult.Command.Name });
+        var command = parse.CommandResult.Command == root ? "dvar" : $"dvar {parse.CommandResult.Command.Name}";
         if (parse.Action is ParseErrorAction)
         {
             return Fail(standardError, ExitCodes.Usage, $"{command}: {string.Join(' ', parse.Errors.Select(e => e.Message))} ('{command} --help' lists the options.)");
