@@ -14,7 +14,6 @@ namespace Dvar.Stopping.Composition;
 public sealed class AllOfCriterion : IStoppingCriterion
 {
     private const string Kind = "allOf";
-    private readonly ChildSet _children;
     private readonly CompositeCore _core;
 
     /// <summary>Initializes a new instance of the <see cref="AllOfCriterion"/> class.</summary>
@@ -32,8 +31,7 @@ public sealed class AllOfCriterion : IStoppingCriterion
     /// <exception cref="ArgumentException"><paramref name="children"/> is empty or holds the same instance twice.</exception>
     public AllOfCriterion(IEnumerable<IStoppingCriterion> children)
     {
-        _children = new ChildSet(children);
-        _core = new CompositeCore(Kind, new JsonObject { ["children"] = _children.Kinds() });
+        _core = new CompositeCore(Kind, new ChildSet(children));
     }
 
     /// <inheritdoc/>
@@ -47,16 +45,16 @@ public sealed class AllOfCriterion : IStoppingCriterion
     public bool HasFired => _core.HasFired;
 
     /// <summary>Gets the child criteria, in order.</summary>
-    public IReadOnlyList<IStoppingCriterion> Children => _children.Items;
+    public IReadOnlyList<IStoppingCriterion> Children => _core.Children.Items;
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentOutOfRangeException">A child's policy is <see cref="NonFinitePolicy.Throw"/> and the value is
     /// not finite; every child has still been fed the value.</exception>
     public StopDecision Observe(double value)
     {
-        _children.Observe(value);
+        _core.Children.Observe(value);
         _core.Count(value);
-        ReadOnlySpan<StopDecision> decisions = _children.Decisions;
+        ReadOnlySpan<StopDecision> decisions = _core.Children.Decisions;
         if (!_core.HasFired)
         {
             int pending = decisions.Length;
@@ -71,7 +69,7 @@ public sealed class AllOfCriterion : IStoppingCriterion
             }
             else
             {
-                _core.Fire(decisions[_core.Representative].Reason, _children.FiredBy(), _core.Representative);
+                _core.Fire(decisions[_core.Representative].Reason, _core.Children.FiredBy(), _core.Representative);
             }
         }
 
@@ -79,23 +77,14 @@ public sealed class AllOfCriterion : IStoppingCriterion
     }
 
     /// <inheritdoc/>
-    public void Reset()
-    {
-        _children.Reset();
-        _core.Reset();
-    }
+    public void Reset() => _core.Reset();
 
     /// <inheritdoc/>
     /// <remarks>Fields: the header (options: the children's kinds), <c>observations</c>, <c>fired</c>, <c>reason</c>,
     /// <c>firedBy</c> once fired, <c>representative</c>, and <c>children</c>: each child's own state, in order.</remarks>
-    public JsonObject SaveState() => _core.Save(_children.Save());
+    public JsonObject SaveState() => _core.Save();
 
     /// <inheritdoc/>
     /// <remarks>All or nothing: if a child rejects its state, no child and not the composite change.</remarks>
-    public void RestoreState(JsonObject state)
-    {
-        CompositeProgress progress = _core.Read(state, _children.Count);
-        _children.Restore(progress.Children);
-        _core.Apply(progress);
-    }
+    public void RestoreState(JsonObject state) => _core.Restore(state);
 }

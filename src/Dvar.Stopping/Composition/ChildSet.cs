@@ -118,7 +118,7 @@ internal sealed class ChildSet
         return kinds;
     }
 
-    /// <summary>The children's states in order, plus their last decisions (which a composite reports).</summary>
+    /// <summary>The children's states in order, each with its kind.</summary>
     public JsonArray Save()
     {
         var states = new JsonArray();
@@ -142,14 +142,21 @@ internal sealed class ChildSet
             throw new FormatException($"children: expected {_children.Length} states, got {states.Count}.");
         }
 
+        for (int i = 0; i < _children.Length; i++)
+        {
+            if (states[i] is not JsonObject)
+            {
+                throw new FormatException($"children[{i}]: expected an object, got {states[i]?.ToJsonString() ?? "null"}.");
+            }
+        }
+
         var previous = new JsonObject[_children.Length];
         for (int i = 0; i < _children.Length; i++)
         {
             previous[i] = _children[i].SaveState();
             try
             {
-                JsonObject state = states[i] as JsonObject ?? throw new FormatException("expected an object.");
-                _children[i].RestoreState(state);
+                _children[i].RestoreState((JsonObject)states[i]!);
             }
             catch (FormatException ex)
             {

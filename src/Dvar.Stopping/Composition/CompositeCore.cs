@@ -3,8 +3,8 @@ using Dvar.Stopping.State;
 
 namespace Dvar.Stopping.Composition;
 
-/// <summary>The life cycle a composite criterion shares: its count, its fired flag with the reason and the names that
-/// fired, which child its decisions report, and the common fields of its state document.</summary>
+/// <summary>The life cycle a composite criterion shares: its children, its count, its fired flag with the reason and the
+/// names that fired, which child its decisions report, and its state document (children included).</summary>
 /// <remarks>A composite has no non-finite policy of its own: its children apply theirs. It counts finite values only.</remarks>
 internal sealed class CompositeCore
 {
@@ -13,12 +13,18 @@ internal sealed class CompositeCore
 
     /// <summary>Initializes the core of a composite named <paramref name="name"/>.</summary>
     /// <param name="name">The composite's name (also its state kind).</param>
-    /// <param name="options">The composite's options as stored in the state document.</param>
-    public CompositeCore(string name, JsonObject options)
+    /// <param name="children">The children.</param>
+    /// <param name="options">The composite's own options; the children's kinds are added as <c>children</c>.</param>
+    public CompositeCore(string name, ChildSet children, JsonObject? options = null)
     {
         _name = name;
-        _options = options;
+        Children = children;
+        _options = options ?? [];
+        _options["children"] = children.Kinds();
     }
+
+    /// <summary>Gets the children.</summary>
+    public ChildSet Children { get; }
 
     /// <summary>Gets the number of finite values observed.</summary>
     public long Observations { get; private set; }
@@ -73,9 +79,10 @@ internal sealed class CompositeCore
             null,
             child.BestObservation);
 
-    /// <summary>Forgets the count, the fired flag and the representative.</summary>
+    /// <summary>Resets the children and forgets the count, the fired flag and the representative.</summary>
     public void Reset()
     {
+        Children.Reset();
         Observations = 0;
         Reason = StopReason.None;
         FiredBy = null;
@@ -83,9 +90,8 @@ internal sealed class CompositeCore
     }
 
     /// <summary>The composite's state document: header, progress, names that fired, representative, children.</summary>
-    /// <param name="children">The children's states in order.</param>
     /// <returns>The document.</returns>
-    public JsonObject Save(JsonArray children)
+    public JsonObject Save()
     {
         JsonObject state = CriterionState.Create(_name, _options.DeepClone().AsObject());
         CriterionState.WriteProgress(state, Observations, Reason);
@@ -95,32 +101,24 @@ internal sealed class CompositeCore
         }
 
         state["representative"] = Representative;
-        state["children"] = children;
+        state["children"] = Children.Save();
         return state;
     }
 
-    /// <summary>Checks the header and reads the composite's own fields, changing nothing.</summary>
+    /// <summary>Restores the composite and its children, all or nothing.</summary>
     /// <param name="state">The document.</param>
-    /// <param name="childCount">The number of children.</param>
-    /// <returns>The fields, for <see cref="Apply"/> once the children are restored.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="state"/> is null.</exception>
-    /// <exception cref="FormatException">A field is rejected; the message names it.</exception>
-    public CompositeProgress Read(JsonObject state, int childCount)
+    /// <exception cref="FormatException">A field is rejected; the message names it; nothing has changed.</exception>
+    public void Restore(JsonObject state)
     {
         CriterionState.CheckHeader(state, _name, _options);
         var (observations, reason) = CriterionState.ReadProgress(state);
         string? firedBy = reason == StopReason.None ? null : StateReader.ReadString(state, "firedBy");
-        int representative = (int)StateReader.ReadLong(state, "representative", 0, childCount - 1);
-        return new CompositeProgress(observations, reason, firedBy, representative, StateReader.ReadArray(state, "children"));
-    }
-
-    /// <summary>Applies the fields returned by <see cref="Read"/>.</summary>
-    /// <param name="progress">The fields.</param>
-    public void Apply(CompositeProgress progress)
-    {
-        Observations = progress.Observations;
-        Reason = progress.Reason;
-        FiredBy = progress.FiredBy;
-        Representative = progress.Representative;
+        int representative = (int)StateReader.ReadLong(state, "representative", 0, Children.Count - 1);
+        Children.Restore(StateReader.ReadArray(state, "children"));
+        Observations = observations;
+        Reason = reason;
+        FiredBy = firedBy;
+        Representative = representative;
     }
 }

@@ -14,7 +14,6 @@ namespace Dvar.Stopping.Composition;
 public sealed class MinimumObservationsCriterion : IStoppingCriterion
 {
     private const string Kind = "minObservations";
-    private readonly ChildSet _inner;
     private readonly CompositeCore _core;
 
     /// <summary>Initializes a new instance of the <see cref="MinimumObservationsCriterion"/> class.</summary>
@@ -27,17 +26,14 @@ public sealed class MinimumObservationsCriterion : IStoppingCriterion
         ArgumentNullException.ThrowIfNull(inner);
         Guard.AtLeast(minimumObservations, 1, nameof(minimumObservations));
         MinimumObservations = minimumObservations;
-        _inner = new ChildSet([inner]);
-        _core = new CompositeCore(
-            Kind,
-            new JsonObject { ["minimumObservations"] = minimumObservations, ["children"] = _inner.Kinds() });
+        _core = new CompositeCore(Kind, new ChildSet([inner]), new JsonObject { ["minimumObservations"] = minimumObservations });
     }
 
     /// <summary>Gets k0, the first observation at which a stop may be reported.</summary>
     public long MinimumObservations { get; }
 
     /// <summary>Gets the guarded criterion.</summary>
-    public IStoppingCriterion Inner => _inner[0];
+    public IStoppingCriterion Inner => _core.Children[0];
 
     /// <inheritdoc/>
     /// <value>Always <c>minObservations</c>.</value>
@@ -52,9 +48,9 @@ public sealed class MinimumObservationsCriterion : IStoppingCriterion
     /// <inheritdoc/>
     public StopDecision Observe(double value)
     {
-        _inner.Observe(value);
+        _core.Children.Observe(value);
         _core.Count(value);
-        StopDecision inner = _inner.Decisions[0];
+        StopDecision inner = _core.Children.Decisions[0];
         if (!_core.HasFired && inner.ShouldStop
             && (_core.Observations >= MinimumObservations || inner.Reason == StopReason.NonFiniteValue))
         {
@@ -65,24 +61,15 @@ public sealed class MinimumObservationsCriterion : IStoppingCriterion
     }
 
     /// <inheritdoc/>
-    public void Reset()
-    {
-        _inner.Reset();
-        _core.Reset();
-    }
+    public void Reset() => _core.Reset();
 
     /// <inheritdoc/>
-    /// <remarks>Fields: the header (options: <c>minimumObservations</c> and the inner kind), <c>observations</c>,
-    /// <c>fired</c>, <c>reason</c>, <c>firedBy</c> once fired, <c>representative</c>, and <c>children</c>: the inner
-    /// criterion's state.</remarks>
-    public JsonObject SaveState() => _core.Save(_inner.Save());
+    /// <remarks>Fields: the header (options: <c>minimumObservations</c> and the inner kind as <c>children</c>),
+    /// <c>observations</c>, <c>fired</c>, <c>reason</c>, <c>firedBy</c> once fired, <c>representative</c>, and
+    /// <c>children</c>: the inner criterion's state.</remarks>
+    public JsonObject SaveState() => _core.Save();
 
     /// <inheritdoc/>
     /// <remarks>All or nothing: if the inner criterion rejects its state, nothing changes.</remarks>
-    public void RestoreState(JsonObject state)
-    {
-        CompositeProgress progress = _core.Read(state, 1);
-        _inner.Restore(progress.Children);
-        _core.Apply(progress);
-    }
+    public void RestoreState(JsonObject state) => _core.Restore(state);
 }

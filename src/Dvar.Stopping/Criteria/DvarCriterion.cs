@@ -19,8 +19,7 @@ namespace Dvar.Stopping.Criteria;
 public sealed class DvarCriterion : IStoppingCriterion
 {
     private const string Kind = "dvar";
-    private readonly CriterionCore _core;
-    private readonly SlidingWindow<MomentAggregate> _window;
+    private readonly WindowedCore<MomentAggregate> _core;
     private MomentAggregate _history;
 
     /// <summary>Initializes a new instance of the <see cref="DvarCriterion"/> class.</summary>
@@ -33,8 +32,9 @@ public sealed class DvarCriterion : IStoppingCriterion
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        _core = new CriterionCore(Kind, options.NonFinite, options.Threshold, StopReason.ThresholdReached, options.ToJson());
-        _window = new SlidingWindow<MomentAggregate>(options.Window);
+        _core = new WindowedCore<MomentAggregate>(
+            new CriterionCore(Kind, options.NonFinite, options.Threshold, StopReason.ThresholdReached, options.ToJson()),
+            options.Window);
     }
 
     /// <summary>Gets the options this criterion was built with.</summary>
@@ -45,75 +45,65 @@ public sealed class DvarCriterion : IStoppingCriterion
     public string Name => Kind;
 
     /// <inheritdoc/>
-    public long Observations => _core.Observations;
+    public long Observations => _core.Core.Observations;
 
     /// <inheritdoc/>
-    public bool HasFired => _core.HasFired;
+    public bool HasFired => _core.Core.HasFired;
 
     /// <inheritdoc/>
     /// <remarks>The decision's <see cref="StopDecision.Statistic"/> is ratio_k, null while undefined.</remarks>
     public StopDecision Observe(double value)
     {
-        if (!_core.TryAdmit(value, out StopDecision rejected))
+        if (!_core.TryAdd(value, out StopDecision rejected))
         {
             return rejected;
         }
 
         _history = _history.Add(value);
-        _window.Add(value);
         double? ratio = Ratio();
-        return _core.Decide(ratio, ratio < Options.Threshold);
+        return _core.Core.Decide(ratio, ratio < Options.Threshold);
     }
 
     /// <inheritdoc/>
     public void Reset()
     {
         _core.Reset();
-        _window.Clear();
         _history = default;
     }
 
     /// <inheritdoc/>
-    /// <remarks>Fields: the header, <c>observations</c>, <c>fired</c>, <c>reason</c>, the whole-run moments
-    /// <c>historyShift</c>, <c>historyMean</c>, <c>historyM2</c>, and the window (<c>window</c>, <c>frontCount</c>).</remarks>
+    /// <remarks>Fields: the header, <c>observations</c>, <c>fired</c>, <c>reason</c>, the window (<c>window</c>,
+    /// <c>frontCount</c>), and the whole-run moments <c>historyShift</c>, <c>historyMean</c>, <c>historyM2</c>.</remarks>
     public JsonObject SaveState()
     {
         JsonObject state = _core.Save();
         state["historyShift"] = _history.Shift;
         state["historyMean"] = _history.Mean;
         state["historyM2"] = _history.M2;
-        WindowState.Write(state, _window);
         return state;
     }
 
     /// <inheritdoc/>
-    public void RestoreState(JsonObject state)
+    public void RestoreState(JsonObject state) => _core.Restore(state, observations =>
     {
-        var common = _core.Read(state);
         var history = new MomentAggregate(
-            common.Observations,
+            observations,
             StateReader.ReadDouble(state, "historyShift"),
             StateReader.ReadDouble(state, "historyMean"),
             StateReader.ReadDouble(state, "historyM2"));
-        if (history.M2 < 0)
-        {
-            throw new FormatException($"historyM2: expected a number ≥ 0, got {history.M2}.");
-        }
-
-        var window = WindowState.Read(state, Options.Window, common.Observations);
-        _core.Apply(common);
-        _history = history;
-        _window.Load(window.Values, window.FrontCount);
-    }
+        return history.M2 >= 0
+            ? () => _history = history
+            : throw new FormatException($"historyM2: expected a number ≥ 0, got {history.M2}.");
+    });
 
     private double? Ratio()
     {
-        if (!_window.IsFull)
+        if (!_core.IsFull)
         {
             return null;
         }
 
         double total = _history.PopulationVariance;
-        return total > 0 ? _window.Aggregate.PopulationVariance / total : null;
+        return total > 0 ? _core.Aggregate.PopulationVariance / total : null;
     }
 }

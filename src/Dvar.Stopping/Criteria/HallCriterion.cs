@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Dvar.Stopping.State;
 using Dvar.Stopping.Statistics;
 
 namespace Dvar.Stopping.Criteria;
@@ -14,8 +13,7 @@ namespace Dvar.Stopping.Criteria;
 public sealed class HallCriterion : IStoppingCriterion
 {
     private const string Kind = "hall";
-    private readonly CriterionCore _core;
-    private readonly SlidingWindow<MinMaxAggregate> _window;
+    private readonly WindowedCore<MinMaxAggregate> _core;
 
     /// <summary>Initializes a new instance of the <see cref="HallCriterion"/> class.</summary>
     /// <param name="options">The window n and threshold τ.</param>
@@ -26,8 +24,9 @@ public sealed class HallCriterion : IStoppingCriterion
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        _core = new CriterionCore(Kind, options.NonFinite, options.Threshold, StopReason.ThresholdReached, options.ToJson());
-        _window = new SlidingWindow<MinMaxAggregate>(options.Window);
+        _core = new WindowedCore<MinMaxAggregate>(
+            new CriterionCore(Kind, options.NonFinite, options.Threshold, StopReason.ThresholdReached, options.ToJson()),
+            options.Window);
     }
 
     /// <summary>Gets the options this criterion was built with.</summary>
@@ -38,58 +37,42 @@ public sealed class HallCriterion : IStoppingCriterion
     public string Name => Kind;
 
     /// <inheritdoc/>
-    public long Observations => _core.Observations;
+    public long Observations => _core.Core.Observations;
 
     /// <inheritdoc/>
-    public bool HasFired => _core.HasFired;
+    public bool HasFired => _core.Core.HasFired;
 
     /// <inheritdoc/>
     /// <remarks>The decision's <see cref="StopDecision.Statistic"/> is H_k, null while undefined.</remarks>
     public StopDecision Observe(double value)
     {
-        if (!_core.TryAdmit(value, out StopDecision rejected))
+        if (!_core.TryAdd(value, out StopDecision rejected))
         {
             return rejected;
         }
 
-        _window.Add(value);
         double? hall = Hall();
-        return _core.Decide(hall, hall < Options.Threshold);
+        return _core.Core.Decide(hall, hall < Options.Threshold);
     }
 
     /// <inheritdoc/>
-    public void Reset()
-    {
-        _core.Reset();
-        _window.Clear();
-    }
+    public void Reset() => _core.Reset();
 
     /// <inheritdoc/>
     /// <remarks>Fields: the header, <c>observations</c>, <c>fired</c>, <c>reason</c>, <c>window</c>, <c>frontCount</c>.</remarks>
-    public JsonObject SaveState()
-    {
-        JsonObject state = _core.Save();
-        WindowState.Write(state, _window);
-        return state;
-    }
+    public JsonObject SaveState() => _core.Save();
 
     /// <inheritdoc/>
-    public void RestoreState(JsonObject state)
-    {
-        var common = _core.Read(state);
-        var window = WindowState.Read(state, Options.Window, common.Observations);
-        _core.Apply(common);
-        _window.Load(window.Values, window.FrontCount);
-    }
+    public void RestoreState(JsonObject state) => _core.Restore(state);
 
     private double? Hall()
     {
-        if (!_window.IsFull)
+        if (!_core.IsFull)
         {
             return null;
         }
 
-        MinMaxAggregate range = _window.Aggregate;
+        MinMaxAggregate range = _core.Aggregate;
         return range.Max > 0 ? (range.Max - range.Min) / range.Max : null;
     }
 }

@@ -1,3 +1,4 @@
+using Dvar.Stopping.Composition;
 using Dvar.Stopping.Tests.Reference;
 using FsCheck.Xunit;
 
@@ -90,5 +91,25 @@ public sealed class CriterionContractTests
         }
 
         Assert.Equal(clean, decisions);
+    }
+
+    [Theory]
+    [MemberData(nameof(CriterionCatalog.Kinds), MemberType = typeof(CriterionCatalog))]
+    public void Observe_LongTrace_AllocatesNothingPerValue(string kind)
+    {
+        // Composites may allocate once, when they fire (the names that fired); leaves never allocate after construction.
+        double[] values = Traces.Normal(20_000, seed: 6);
+        IStoppingCriterion criterion = CriterionCatalog.Create(kind);
+        Traces.Run(criterion, values);
+        criterion.Reset();
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (double value in values)
+        {
+            criterion.Observe(value);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated <= (criterion is AnyOfCriterion or AllOfCriterion ? 512 : 0), $"{kind} allocated {allocated} bytes over {values.Length} values.");
     }
 }

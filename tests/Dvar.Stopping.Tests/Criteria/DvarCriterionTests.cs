@@ -151,6 +151,20 @@ public sealed class DvarCriterionTests
         }
     }
 
+    [Fact]
+    public void Observe_IgnoredNaNBeforeTheWindow_LeavesNoTrace()
+    {
+        // MathNet's MovingStatistics keeps a stale M2 after a NaN (style-examples §2.3: 6667.33 instead of 0.667 for {4,5,6}).
+        var criterion = new DvarCriterion(new DvarOptions { Window = 3, Threshold = 0.5, NonFinite = NonFinitePolicy.Ignore });
+
+        StopDecision last = Traces.Run(criterion, [100, 200, 300, double.NaN, 1, 2, 3, 4, 5, 6])[^1];
+
+        double[] finite = [100, 200, 300, 1, 2, 3, 4, 5, 6];
+        double expected = TwoPass.PopulationVariance([4, 5, 6]) / TwoPass.PopulationVariance(finite);
+        ReferenceAssert.AssertClose(new ReferenceStep(expected, false), last.Statistic, 9);
+        Assert.Equal(9, criterion.Observations);
+    }
+
     [Theory]
     [InlineData(1, 0.15, "Window")]
     [InlineData(int.MinValue, 0.15, "Window")]
