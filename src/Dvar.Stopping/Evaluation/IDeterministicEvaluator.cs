@@ -4,6 +4,8 @@ namespace Dvar.Stopping.Evaluation;
 /// <remarks>
 /// An evaluator never draws from the training random stream, never changes the model, and computes without gradients,
 /// so that a run with it trains exactly the same parameters as a run without it.
+/// <see cref="Training.StoppingMonitor.Observe(long, double?, IDeterministicEvaluator, CancellationToken)"/> calls
+/// <see cref="Evaluate"/> once per observed step and feeds its result to the stopping criterion.
 /// </remarks>
 public interface IDeterministicEvaluator
 {

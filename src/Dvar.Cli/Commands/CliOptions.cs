@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Numerics;
+
+namespace Dvar.Cli.Commands;
+
+/// <summary>Builds options whose values are parsed once, in the invariant culture, with errors that name the option,
+/// what it must be and what was given.</summary>
+internal static class CliOptions
+{
+    /// <summary>An optional number (<see cref="int"/>, <see cref="long"/> or <see cref="double"/>); null when absent.</summary>
+    /// <typeparam name="T">The number type.</typeparam>
+    /// <param name="name">The option, e.g. <c>--window</c>.</param>
+    /// <param name="description">The help text.</param>
+    /// <returns>The option.</returns>
+    public static Option<T?> Number<T>(string name, string description)
+        where T : struct, INumber<T>
+    {
+        var integral = typeof(T) != typeof(double);
+        return new Option<T?>(name)
+        {
+            Description = description,
+            HelpName = integral ? "integer" : "number",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+                var style = integral ? NumberStyles.Integer : NumberStyles.Float;
+                if (T.TryParse(text, style, CultureInfo.InvariantCulture, out var value))
+                {
+                    return value;
+                }
+
+                result.AddError($"{name} must be {(integral ? "an integer" : "a number")}; got '{text}'.");
+                return null;
+            },
+        };
+    }
+
+    /// <summary>An option whose value is one of a fixed set of names, parsed to <typeparamref name="T"/>.</summary>
+    /// <typeparam name="T">The parsed type.</typeparam>
+    /// <param name="name">The option, e.g. <c>--format</c>.</param>
+    /// <param name="description">The help text.</param>
+    /// <param name="choices">The accepted names (case-sensitive) and their values.</param>
+    /// <returns>The option; its completions are the names.</returns>
+    public static Option<T> Choice<T>(string name, string description, IReadOnlyDictionary<string, T> choices)
+    {
+        var option = new Option<T>(name)
+        {
+            Description = description,
+            HelpName = string.Join('|', choices.Keys),
+            CustomParser = result => Parse(result, name, choices),
+        };
+        option.CompletionSources.Add([.. choices.Keys]);
+        return option;
+    }
+
+    private static T Parse<T>(ArgumentResult result, string name, IReadOnlyDictionary<string, T> choices)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (choices.TryGetValue(text, out var value))
+        {
+            return value;
+        }
+
+        result.AddError($"{name} must be one of {string.Join(", ", choices.Keys)}; got '{text}'.");
+        return default!;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Dvar.Cli;
+
+/// <summary>The exit codes of <c>dvar</c> (documented in docs/cli.md; never renumber one).</summary>
+internal static class ExitCodes
+{
+    /// <summary>The command ran; for <c>replay</c> whether or not the criterion stopped.</summary>
+    public const int Success = 0;
+
+    /// <summary>An unexpected failure (a bug or an environment problem); the message names the exception type.</summary>
+    public const int Unexpected = 1;
+
+    /// <summary>The command line is wrong: an unknown, missing, malformed, out-of-range or inapplicable option.</summary>
+    public const int Usage = 2;
+
+    /// <summary>The input cannot be used: a missing or unreadable file, an unparsable line, an unknown column, no values.</summary>
+    public const int InputData = 3;
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text.Json;
+using Dvar.Cli.Replay;
+
+namespace Dvar.Cli.Output;
+
+/// <summary>Writes a <see cref="ReplayResult"/> as a one-line summary or as one JSON object.</summary>
+/// <remarks>
+/// JSON keys: <c>criterion</c> (name), <c>observations</c> (values read), <c>stopped</c>, <c>stopIndex</c> (1-based
+/// position of the value that fired, or null), <c>statistic</c> (at the stop, or at the last value when not stopped;
+/// null while undefined; a non-finite one is the string <c>NaN</c>, <c>Infinity</c> or <c>-Infinity</c>),
+/// <c>reason</c> (the <c>StopReason</c> name in camelCase: <c>none</c>, <c>thresholdReached</c>,
+/// <c>budgetExhausted</c>, <c>patienceExhausted</c>, <c>nonFiniteValue</c>, <c>nonFiniteIgnored</c>).
+/// </remarks>
+internal static class ReplayResultFormatter
+{
+    /// <summary>Writes the result in the chosen format, followed by a newline.</summary>
+    /// <param name="writer">Where to write.</param>
+    /// <param name="result">The result.</param>
+    /// <param name="format">Text or JSON.</param>
+    public static void Write(TextWriter writer, ReplayResult result, OutputFormat format)
+    {
+        writer.Write(format == OutputFormat.Json ? ToJson(result) : ToText(result));
+        writer.Write('\n');
+    }
+
+    /// <summary>The camelCase name of a stop reason, as written in JSON.</summary>
+    /// <param name="reason">The reason.</param>
+    /// <returns>E.g. <c>thresholdReached</c>.</returns>
+    public static string ReasonName(Dvar.Stopping.StopReason reason) => JsonNamingPolicy.CamelCase.ConvertName(reason.ToString());
+
+    private static string ToJson(ReplayResult result)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("criterion", result.Criterion);
+            json.WriteNumber("observations", result.Observations);
+            json.WriteBoolean("stopped", result.Stopped);
+            if (result.StopIndex is { } index)
+            {
+                json.WriteNumber("stopIndex", index);
+            }
+            else
+            {
+                json.WriteNull("stopIndex");
+            }
+
+            WriteStatistic(json, result.Decision.Statistic);
+            json.WriteString("reason", ReasonName(result.Decision.Reason));
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static void WriteStatistic(Utf8JsonWriter json, double? statistic)
+    {
+        switch (statistic)
+        {
+            case null:
+                json.WriteNull("statistic");
+                break;
+            case { } value when double.IsFinite(value):
+                json.WriteNumber("statistic", value);
+                break;
+            case { } value:
+                json.WriteString("statistic", value.ToString(CultureInfo.InvariantCulture));
+                break;
+        }
+    }
+
+    private static string ToText(ReplayResult result)
+    {
+        var decision = result.Decision;
+        var statistic = decision.Statistic is { } s ? s.ToString("G6", CultureInfo.InvariantCulture) : "undefined";
+        var threshold = decision.Threshold.ToString("G6", CultureInfo.InvariantCulture);
+        return result.StopIndex is { } index
+            ? string.Create(
+                CultureInfo.InvariantCulture,
+                $"{result.Criterion}: stop at observation {index} of {result.Observations} ({ReasonName(decision.Reason)}; statistic {statistic}, threshold {threshold}).")
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"{result.Criterion}: no stop in {result.Observations} observations (last statistic {statistic}, threshold {threshold}).");
+    }
+}

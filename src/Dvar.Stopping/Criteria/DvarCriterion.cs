@@ -1,0 +1,109 @@
+using System.Text.Json.Nodes;
+using Dvar.Stopping.State;
+using Dvar.Stopping.Statistics;
+
+namespace Dvar.Stopping.Criteria;
+
+/// <summary>Stops when the rolling variance of the loss falls below α times its whole-run variance (DVAR).</summary>
+/// <remarks>
+/// For k ≥ N: <c>ratio_k = Var(x_{k−N+1..k}) / Var(x_{1..k})</c>, population variance (divide by the count, numpy
+/// <c>ddof=0</c>); the denominator covers the whole history, window included. Fires at the first k with
+/// <c>ratio_k &lt; α</c>; sticky until <see cref="Reset"/>. Undefined (<see cref="StopDecision.Statistic"/> null, never
+/// fires) for k &lt; N or when <c>Var(x_{1..k}) = 0</c> (a constant history); at k = N the ratio is exactly 1, so the
+/// earliest stop is k = N + 1. Source: Voronov et al., "Is This Loss Informative?", §3.3 and Fig. 3.
+/// <para>Cost: O(1) amortised time per value, O(N) memory, no allocation per value. The window's variance is merged from
+/// exact summaries of the values it holds (<see cref="SlidingWindow{TAggregate}"/>), never updated by subtracting the
+/// value that leaves, and the whole-run variance is Welford's update on values shifted by x_1; both agree with a two-pass
+/// computation to about 1e-13 relative even for a loss of 1e6 varying by 1e-6.</para>
+/// </remarks>
+public sealed class DvarCriterion : IStoppingCriterion
+{
+    private const string Kind = "dvar";
+    private readonly WindowedCore<MomentAggregate> _core;
+    private MomentAggregate _history;
+
+    /// <summary>Initializes a new instance of the <see cref="DvarCriterion"/> class.</summary>
+    /// <param name="options">The window N and threshold α; see <see cref="DvarOptions"/> for the paper's presets.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">N &lt; 2, α outside (0, 1), or an undefined policy; the parameter
+    /// name is the option's.</exception>
+    public DvarCriterion(DvarOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        _core = new WindowedCore<MomentAggregate>(
+            new CriterionCore(Kind, options.NonFinite, options.Threshold, StopReason.ThresholdReached, options.ToJson()),
+            options.Window);
+    }
+
+    /// <summary>Gets the options this criterion was built with.</summary>
+    public DvarOptions Options { get; }
+
+    /// <inheritdoc/>
+    /// <value>Always <c>dvar</c>.</value>
+    public string Name => Kind;
+
+    /// <inheritdoc/>
+    public long Observations => _core.Core.Observations;
+
+    /// <inheritdoc/>
+    public bool HasFired => _core.Core.HasFired;
+
+    /// <inheritdoc/>
+    /// <remarks>The decision's <see cref="StopDecision.Statistic"/> is ratio_k, null while undefined.</remarks>
+    public StopDecision Observe(double value)
+    {
+        if (!_core.TryAdd(value, out StopDecision rejected))
+        {
+            return rejected;
+        }
+
+        _history = _history.Add(value);
+        double? ratio = Ratio();
+        return _core.Core.Decide(ratio, ratio < Options.Threshold);
+    }
+
+    /// <inheritdoc/>
+    public void Reset()
+    {
+        _core.Reset();
+        _history = default;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Fields: the header, <c>observations</c>, <c>fired</c>, <c>reason</c>, the window (<c>window</c>,
+    /// <c>frontCount</c>), and the whole-run moments <c>historyShift</c>, <c>historyMean</c>, <c>historyM2</c>.</remarks>
+    public JsonObject SaveState()
+    {
+        JsonObject state = _core.Save();
+        state["historyShift"] = _history.Shift;
+        state["historyMean"] = _history.Mean;
+        state["historyM2"] = _history.M2;
+        return state;
+    }
+
+    /// <inheritdoc/>
+    public void RestoreState(JsonObject state) => _core.Restore(state, observations =>
+    {
+        var history = new MomentAggregate(
+            observations,
+            StateReader.ReadDouble(state, "historyShift"),
+            StateReader.ReadDouble(state, "historyMean"),
+            StateReader.ReadDouble(state, "historyM2"));
+        return history.M2 >= 0
+            ? () => _history = history
+            : throw new FormatException($"historyM2: expected a number ≥ 0, got {history.M2}.");
+    });
+
+    private double? Ratio()
+    {
+        if (!_core.IsFull)
+        {
+            return null;
+        }
+
+        double total = _history.PopulationVariance;
+        return total > 0 ? _core.Aggregate.PopulationVariance / total : null;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text.Json.Nodes;
+using Dvar.Stopping.Diagnostics;
+
+namespace Dvar.Stopping.Criteria;
+
+/// <summary>Settings of <see cref="TrendCriterion"/>: the window n and the threshold τ on the absolute least-squares slope.</summary>
+public sealed record TrendOptions
+{
+    /// <summary>Gets the window n (number of most recent values).</summary>
+    /// <value>n ≥ 2. Required.</value>
+    public required int Window { get; init; }
+
+    /// <summary>Gets the threshold τ the statistic must fall below.</summary>
+    /// <value>A finite τ &gt; 0. Required.</value>
+    public required double Threshold { get; init; }
+
+    /// <summary>Gets what the criterion does with a NaN or ±Infinity.</summary>
+    /// <value>Default <see cref="NonFinitePolicy.Stop"/>.</value>
+    public NonFinitePolicy NonFinite { get; init; } = NonFinitePolicy.Stop;
+
+    /// <summary>Checks every setting; the criterion's constructor calls this and nothing else validates.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the parameter name is the property's.</exception>
+    internal void Validate()
+    {
+        Guard.AtLeast(Window, 2, nameof(Window));
+        Guard.PositiveFinite(Threshold, nameof(Threshold));
+        Guard.Defined(NonFinite, nameof(NonFinite));
+    }
+
+    /// <summary>The settings as the <c>options</c> object of a state document.</summary>
+    internal JsonObject ToJson() => new()
+    {
+        ["window"] = Window,
+        ["threshold"] = Threshold,
+        ["nonFinite"] = NonFinite.ToString(),
+    };
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+
+namespace Dvar.Stopping.Diagnostics;
+
+/// <summary>Argument checks that reject NaN and ±Infinity and state the allowed range and the value found.</summary>
+/// <remarks>
+/// The BCL helpers are order-dependent with NaN (<c>ThrowIfGreaterThanOrEqual(double.NaN, 1.0)</c> does not throw) and
+/// show one bound only; every check here is written so that NaN fails it.
+/// </remarks>
+internal static class Guard
+{
+    /// <summary>Throws unless <paramref name="value"/> ≥ <paramref name="minimum"/>.</summary>
+    public static void AtLeast(long value, long minimum, string paramName)
+    {
+        if (value < minimum)
+        {
+            throw new ArgumentOutOfRangeException(paramName, $"{paramName} must be at least {minimum}; got {value}.");
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="low"/> &lt; <paramref name="value"/> &lt; <paramref name="high"/>.</summary>
+    public static void InOpenInterval(double value, double low, double high, string paramName)
+    {
+        if (!(value > low && value < high))
+        {
+            throw OutOfRange(paramName, $"in the open interval ({Format(low)}, {Format(high)})", value);
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="low"/> &lt; <paramref name="value"/> ≤ <paramref name="high"/>.</summary>
+    public static void InLeftOpenInterval(double value, double low, double high, string paramName)
+    {
+        if (!(value > low && value <= high))
+        {
+            throw OutOfRange(paramName, $"in the interval ({Format(low)}, {Format(high)}]", value);
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="value"/> is finite and greater than 0.</summary>
+    public static void PositiveFinite(double value, string paramName)
+    {
+        if (!(value > 0 && double.IsFinite(value)))
+        {
+            throw OutOfRange(paramName, "a finite number greater than 0", value);
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="value"/> is finite and at least 0.</summary>
+    public static void NonNegativeFinite(double value, string paramName)
+    {
+        if (!(value >= 0 && double.IsFinite(value)))
+        {
+            throw OutOfRange(paramName, "a finite number at least 0", value);
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="value"/> is a named member of its enum.</summary>
+    public static void Defined<TEnum>(TEnum value, string paramName)
+        where TEnum : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+        {
+            throw new ArgumentOutOfRangeException(
+                paramName,
+                $"{paramName} must be one of {string.Join(", ", Enum.GetNames<TEnum>())}; got {value}.");
+        }
+    }
+
+    /// <summary>Formats a double the way messages and state documents show it (invariant, round-trip).</summary>
+    public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static ArgumentOutOfRangeException OutOfRange(string paramName, string range, double value) =>
+        new(paramName, $"{paramName} must be {range}; got {Format(value)}.");
+}

@@ -1,0 +1,115 @@
+using Dvar.Stopping.Composition;
+using Dvar.Stopping.Tests.Reference;
+using FsCheck.Xunit;
+
+namespace Dvar.Stopping.Tests.Criteria;
+
+/// <summary>What every <see cref="IStoppingCriterion"/> promises (stickiness, reset, the non-finite policies), checked
+/// on every kind of <see cref="CriterionCatalog"/>, compositions included.</summary>
+public sealed class CriterionContractTests
+{
+    [Property(Arbitrary = [typeof(TraceArbitraries)])]
+    public void Observe_AfterFiring_StaysStoppedWithTheSameReason_Meets_Specification(Trace trace, int kindSeed)
+    {
+        StopDecision[] decisions = Traces.Run(CriterionCatalog.Create(CriterionCatalog.KindAt(kindSeed)), trace.Values);
+        int first = Array.FindIndex(decisions, d => d.ShouldStop);
+        if (first < 0)
+        {
+            return;
+        }
+
+        Assert.All(decisions[first..], d => Assert.Equal((true, decisions[first].Reason, decisions[first].FiredBy), (d.ShouldStop, d.Reason, d.FiredBy)));
+        Assert.All(decisions[..first], d => Assert.Equal((StopReason.None, (string?)null), (d.Reason, d.FiredBy)));
+        Assert.NotNull(decisions[first].FiredBy);
+    }
+
+    [Property(Arbitrary = [typeof(TraceArbitraries)])]
+    public void Reset_AfterAnyTrace_BehavesAsNew_Meets_Specification(Trace trace, int kindSeed)
+    {
+        IStoppingCriterion criterion = CriterionCatalog.Create(CriterionCatalog.KindAt(kindSeed));
+        StopDecision[] first = Traces.Run(criterion, trace.Values);
+        criterion.Reset();
+
+        Assert.Equal((0L, false), (criterion.Observations, criterion.HasFired));
+        Assert.Equal(first, Traces.Run(criterion, trace.Values));
+    }
+
+    [Theory]
+    [MemberData(nameof(CriterionCatalog.Kinds), MemberType = typeof(CriterionCatalog))]
+    public void Observe_NonFiniteUnderStopPolicy_StopsAtOnceAndStaysStopped(string kind)
+    {
+        IStoppingCriterion criterion = CriterionCatalog.Create(kind, NonFinitePolicy.Stop);
+        criterion.Observe(1.0);
+        criterion.Observe(2.0);
+
+        StopDecision decision = criterion.Observe(double.NaN);
+        StopDecision after = criterion.Observe(3.0);
+
+        Assert.Equal((true, StopReason.NonFiniteValue, 2L), (decision.ShouldStop, decision.Reason, decision.Observation));
+        Assert.NotNull(decision.FiredBy);
+        Assert.Equal((true, StopReason.NonFiniteValue, 3L), (after.ShouldStop, after.Reason, after.Observation));
+        Assert.True(criterion.HasFired);
+    }
+
+    [Property(Arbitrary = [typeof(TraceArbitraries)])]
+    public void Observe_NonFiniteUnderIgnorePolicy_NeverEntersTheHistory_Meets_Specification(Trace trace, int kindSeed, int gapSeed)
+    {
+        string kind = CriterionCatalog.KindAt(kindSeed);
+        StopDecision[] clean = Traces.Run(CriterionCatalog.Create(kind, NonFinitePolicy.Ignore), trace.Values);
+        IStoppingCriterion criterion = CriterionCatalog.Create(kind, NonFinitePolicy.Ignore);
+        double[] nonFinite = [double.NaN, double.PositiveInfinity, double.NegativeInfinity];
+        int gap = 1 + Math.Abs(gapSeed % 7);
+
+        for (int i = 0; i < trace.Values.Length; i++)
+        {
+            if (i % gap == 0)
+            {
+                StopDecision ignored = criterion.Observe(nonFinite[i % 3]);
+                Assert.Equal((long)i, ignored.Observation);
+                Assert.Equal(i > 0 && clean[i - 1].ShouldStop, ignored.ShouldStop);
+                Assert.Equal(ignored.ShouldStop ? clean[i - 1].Reason : StopReason.NonFiniteIgnored, ignored.Reason);
+            }
+
+            Assert.Equal(clean[i], criterion.Observe(trace.Values[i]));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CriterionCatalog.Kinds), MemberType = typeof(CriterionCatalog))]
+    public void Observe_NonFiniteUnderThrowPolicy_ThrowsNamingValueAndChangesNothing(string kind)
+    {
+        double[] values = [.. Traces.Normal(80, seed: 8)];
+        StopDecision[] clean = Traces.Run(CriterionCatalog.Create(kind, NonFinitePolicy.Throw), values);
+        IStoppingCriterion criterion = CriterionCatalog.Create(kind, NonFinitePolicy.Throw);
+        var decisions = new List<StopDecision>();
+
+        foreach (double value in values)
+        {
+            var ex = Assert.Throws<ArgumentOutOfRangeException>(() => criterion.Observe(double.NaN));
+            Assert.Equal("value", ex.ParamName);
+            decisions.Add(criterion.Observe(value));
+        }
+
+        Assert.Equal(clean, decisions);
+    }
+
+    [Theory]
+    [MemberData(nameof(CriterionCatalog.Kinds), MemberType = typeof(CriterionCatalog))]
+    public void Observe_LongTrace_AllocatesNothingPerValue(string kind)
+    {
+        // Composites may allocate once, when they fire (the names that fired); leaves never allocate after construction.
+        double[] values = Traces.Normal(20_000, seed: 6);
+        IStoppingCriterion criterion = CriterionCatalog.Create(kind);
+        Traces.Run(criterion, values);
+        criterion.Reset();
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (double value in values)
+        {
+            criterion.Observe(value);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated <= (criterion is AnyOfCriterion or AllOfCriterion ? 512 : 0), $"{kind} allocated {allocated} bytes over {values.Length} values.");
+    }
+}
