@@ -27,8 +27,6 @@ internal sealed class ClipTextEmbeddings : nn.Module
     public Embedding TokenEmbedding => token_embedding;
 
     /// <summary>The number of positions.</summary>
-    public long MaxPositions => position_embedding.weight!.shape[0];
-
     /// <summary>Looks up the token embeddings of <paramref name="input_ids"/>.</summary>
     /// <param name="input_ids">[B, L] int64 ids.</param>
     /// <returns>[B, L, hidden].</returns>
@@ -49,10 +47,13 @@ internal sealed class ClipTextEmbeddings : nn.Module
     /// <param name="newRows">[added, hidden] values of the new rows (any dtype and device; converted to the table's).</param>
     public void AppendTokenRows(Tensor newRows)
     {
-        using var old = token_embedding.weight!;
+        using var old = token_embedding.parameters().First();
         using var noGrad = no_grad();
         using var rows = newRows.to(old.dtype, old.device);
-        var combined = cat([old.detach(), rows], 0).DetachFromDisposeScope();
+        using var oldValues = old.detach();
+        var combined = cat([oldValues, rows], 0).DetachFromDisposeScope();
+
+        // The module now holds the new weight; the old registered parameter is released when disposed above.
         token_embedding.weight = new Parameter(combined, old.requires_grad);
     }
 }

@@ -220,7 +220,8 @@ public sealed class ClipTextModel : nn.Module<Tensor, Tensor>
                 $"{name} has sequence length {length}; it must be between 1 and max_position_embeddings ({Config.MaxPositionEmbeddings}).", name);
         }
 
-        using var weight = TokenEmbedding.weight!;
+        // A registered parameter, not disposed here (a module's weight getter may return the module's own tensor).
+        var weight = TokenEmbedding.parameters().First();
         if (input.device_type != weight.device_type || input.device_index != weight.device_index)
         {
             throw new ArgumentException($"{name} is on {input.device} but the model is on {weight.device}.", name);

@@ -185,7 +185,7 @@ public class ClipTextModelTests
 
         model.ResizeTokenEmbeddings(49411, rows);
 
-        using var after = model.TokenEmbedding.weight!;
+        var after = model.TokenEmbedding.weight!;
         Assert.Equal([49411L, model.Config.HiddenSize], after.shape);
         Assert.Equal(49411, model.Config.VocabSize);
         Assert.True(after.requires_grad);
@@ -205,7 +205,7 @@ public class ClipTextModelTests
     public void ResizeTokenEmbeddings_NewId_UsesTheNewRow()
     {
         using var model = ClipTextModel.FromPretrained(TinyFolder);
-        using var weight = model.TokenEmbedding.weight!;
+        var weight = model.TokenEmbedding.weight!;
         using var catRow = weight[2368].unsqueeze(0).clone();
         model.ResizeTokenEmbeddings(49409, catRow);
         using var noGrad = no_grad();
@@ -268,7 +268,7 @@ public class ClipTextModelTests
 
         loss.backward();
 
-        using var weight = model.TokenEmbedding.weight!;
+        var weight = model.TokenEmbedding.weight!;
         using var grad = weight.grad!;
         using var rowNorms = grad.abs().sum(1);
         using var usedRows = rowNorms.nonzero().flatten();

@@ -27,16 +27,10 @@ internal sealed class ReferenceCases : IDisposable
     }
 
     /// <summary>The names of every case, in file order.</summary>
-    public static TheoryData<string> Names(string component)
+    public static IReadOnlyList<string> Names(string component)
     {
         var document = JsonNode.Parse(File.ReadAllText(FixturePaths.Get("sd-tiny", component, "cases.json")))!;
-        var data = new TheoryData<string>();
-        foreach (var item in document["cases"]!.AsArray())
-        {
-            data.Add(item!["name"]!.GetValue<string>());
-        }
-
-        return data;
+        return document["cases"]!.AsArray().Select(item => item!["name"]!.GetValue<string>()).ToList();
     }
 
     /// <summary>The case object of that name.</summary>
