@@ -54,14 +54,9 @@ public class ClipTextModelTests
     [Fact]
     public void Forward_FixtureInputs_MatchLastHiddenState()
     {
-        using var cases = ReferenceCases.Load("text_encoder");
         using var model = ClipTextModel.FromPretrained(TinyFolder);
-        var (atol, rtol) = cases.Tolerance("b3");
-        using var noGrad = no_grad();
 
-        using var actual = model.forward(cases["b3.input.input_ids"]);
-
-        TensorAssert.Close(cases["b3.output.last_hidden_state"], actual, atol, rtol, "last_hidden_state");
+        AssertForwardMatchesReference(model);
     }
 
     [Fact]
@@ -82,14 +77,54 @@ public class ClipTextModelTests
             tensor.Dispose();
         }
 
-        using var cases = ReferenceCases.Load("text_encoder");
         using var model = ClipTextModel.FromPretrained(dir.Path);
-        var (atol, rtol) = cases.Tolerance("b3");
-        using var noGrad = no_grad();
-        using var actual = model.forward(cases["b3.input.input_ids"]);
 
-        TensorAssert.Close(cases["b3.output.last_hidden_state"], actual, atol, rtol, "last_hidden_state");
+        AssertForwardMatchesReference(model);
         Assert.DoesNotContain(PositionIdsKey, model.state_dict().Keys);
+    }
+
+    [Fact]
+    public void FromPretrained_ShardedWeights_MatchReference()
+    {
+        using var dir = new TemporaryDirectory();
+        File.Copy(Path.Combine(TinyFolder, "config.json"), Path.Combine(dir.Path, "config.json"));
+        var tensors = SafetensorsFile.ReadAll(Path.Combine(TinyFolder, "model.safetensors"));
+        static bool InFirst(string key) => key.StartsWith("text_model.embeddings.", StringComparison.Ordinal);
+        SafetensorsFile.Write(Path.Combine(dir.Path, "model-00001-of-00002.safetensors"), tensors.Where(kv => InFirst(kv.Key)));
+        SafetensorsFile.Write(Path.Combine(dir.Path, "model-00002-of-00002.safetensors"), tensors.Where(kv => !InFirst(kv.Key)));
+        var weightMap = tensors.Keys.ToDictionary(k => k, k => InFirst(k) ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors");
+        File.WriteAllText(Path.Combine(dir.Path, "model.safetensors.index.json"), System.Text.Json.JsonSerializer.Serialize(new { weight_map = weightMap }));
+        foreach (var tensor in tensors.Values)
+        {
+            tensor.Dispose();
+        }
+
+        using var model = ClipTextModel.FromPretrained(dir.Path);
+
+        AssertForwardMatchesReference(model);
+    }
+
+    [Fact]
+    public void FromPretrained_Fp16Variant_LoadsTheVariantFileInTheRequestedDtype()
+    {
+        using var dir = new TemporaryDirectory();
+        File.Copy(Path.Combine(TinyFolder, "config.json"), Path.Combine(dir.Path, "config.json"));
+        var tensors = SafetensorsFile.ReadAll(Path.Combine(TinyFolder, "model.safetensors"));
+        var half = tensors.ToDictionary(kv => kv.Key, kv => kv.Value.to_type(ScalarType.Float16));
+        SafetensorsFile.Write(Path.Combine(dir.Path, "model.fp16.safetensors"), half);
+
+        using var model = ClipTextModel.FromPretrained(dir.Path, dtype: ScalarType.Float16, variant: "fp16");
+
+        foreach (var (key, parameter) in model.state_dict())
+        {
+            Assert.Equal(ScalarType.Float16, parameter.dtype);
+            Assert.True(parameter.Equals(half[key]), key);
+        }
+
+        foreach (var tensor in tensors.Values.Concat(half.Values))
+        {
+            tensor.Dispose();
+        }
     }
 
     [Fact]
@@ -125,15 +160,9 @@ public class ClipTextModelTests
     [Fact]
     public void FromPretrained_Float64_RunsInThatDtypeAndMatchesReference()
     {
-        using var cases = ReferenceCases.Load("text_encoder");
         using var model = ClipTextModel.FromPretrained(TinyFolder, dtype: ScalarType.Float64);
-        var (atol, rtol) = cases.Tolerance("b3");
-        using var noGrad = no_grad();
 
-        using var actual = model.forward(cases["b3.input.input_ids"]);
-
-        Assert.Equal(ScalarType.Float64, actual.dtype);
-        TensorAssert.Close(cases["b3.output.last_hidden_state"], actual, atol, rtol, "last_hidden_state");
+        Assert.Equal(ScalarType.Float64, AssertForwardMatchesReference(model));
     }
 
     [Fact]
@@ -177,7 +206,6 @@ public class ClipTextModelTests
     [Fact]
     public void ResizeTokenEmbeddings_Grow_KeepsRowsAppendsGivenRowsAndOldIdsEncodeAsBefore()
     {
-        using var cases = ReferenceCases.Load("text_encoder");
         using var model = ClipTextModel.FromPretrained(TinyFolder);
         using var before = model.TokenEmbedding.weight!.detach().clone();
         using var generator = new Generator(7);
@@ -195,10 +223,7 @@ public class ClipTextModelTests
         using var rowsAsFloat = rows.to_type(ScalarType.Float32);
         Assert.True(added.Equals(rowsAsFloat));
         Assert.Contains(model.parameters(), p => p.shape[0] == 49411);
-        var (atol, rtol) = cases.Tolerance("b3");
-        using var noGrad = no_grad();
-        using var actual = model.forward(cases["b3.input.input_ids"]);
-        TensorAssert.Close(cases["b3.output.last_hidden_state"], actual, atol, rtol, "last_hidden_state after resize");
+        AssertForwardMatchesReference(model);
     }
 
     [Fact]
@@ -335,6 +360,17 @@ public class ClipTextModelTests
         var e = Assert.Throws<ArgumentException>(() => new ClipTextModel(new ClipTextConfig { NumHiddenLayers = 0 }));
 
         Assert.Contains("num_hidden_layers", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs the b3 case's ids through forward and checks the reference last_hidden_state; returns the output dtype.</summary>
+    private static ScalarType AssertForwardMatchesReference(ClipTextModel model)
+    {
+        using var cases = ReferenceCases.Load("text_encoder");
+        var (atol, rtol) = cases.Tolerance("b3");
+        using var noGrad = no_grad();
+        using var actual = model.forward(cases["b3.input.input_ids"]);
+        TensorAssert.Close(cases["b3.output.last_hidden_state"], actual, atol, rtol, "last_hidden_state");
+        return actual.dtype;
     }
 
     private static ClipTextConfig TinyConfig() => new()
