@@ -91,13 +91,13 @@ public sealed class ClipTextModel : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Encodes token ids to the last hidden state (transformers' <c>last_hidden_state</c>, SD's conditioning).</summary>
-    /// <param name="input_ids">[B, L] int64 (or int32) token ids, 1 ≤ L ≤ <c>max_position_embeddings</c>, each in [0, vocab), on the model's device.</param>
+    /// <param name="inputIds">[B, L] int64 (or int32) token ids, 1 ≤ L ≤ <c>max_position_embeddings</c>, each in [0, vocab), on the model's device.</param>
     /// <returns>[B, L, hidden].</returns>
     /// <exception cref="ArgumentException">The ids have the wrong rank, dtype, length, device or an id out of range.</exception>
-    public override Tensor forward(Tensor input_ids)
+    public override Tensor forward(Tensor inputIds)
     {
         using var scope = NewDisposeScope();
-        var inputs_embeds = EmbedTokens(input_ids);
+        var inputs_embeds = EmbedTokens(inputIds);
         return text_model.Forward(inputs_embeds, null).MoveToOuterDisposeScope();
     }
 
@@ -118,10 +118,9 @@ public sealed class ClipTextModel : nn.Module<Tensor, Tensor>
         var inputs_embeds = EmbedTokens(inputIds);
         var hidden_states = outputHiddenStates ? new List<Tensor>() : null;
         var last_hidden_state = text_model.Forward(inputs_embeds, hidden_states);
-        using var ids = inputIds.to(last_hidden_state.device);
         var pooled_positions = Config.UsesLegacyArgmaxPooling
-            ? ids.argmax(-1)
-            : ids.eq(Config.EosTokenId).to_type(ScalarType.Int32).argmax(-1);
+            ? inputIds.argmax(-1)
+            : inputIds.eq(Config.EosTokenId).to_type(ScalarType.Int32).argmax(-1);
         long batch = last_hidden_state.shape[0];
         long width = last_hidden_state.shape[2];
         var pooler_output = last_hidden_state.gather(1, pooled_positions.view(batch, 1, 1).expand(batch, 1, width)).squeeze(1);
@@ -188,23 +187,23 @@ public sealed class ClipTextModel : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(inputIds);
         if (inputIds.dim() != 2)
         {
-            throw new ArgumentException($"input_ids must be [B, L]; got [{string.Join(", ", inputIds.shape)}].", nameof(inputIds));
+            throw new ArgumentException($"inputIds must be [B, L]; got [{string.Join(", ", inputIds.shape)}].", nameof(inputIds));
         }
 
         if (inputIds.dtype is not (ScalarType.Int64 or ScalarType.Int32))
         {
-            throw new ArgumentException($"input_ids must be int64 or int32; got {inputIds.dtype}.", nameof(inputIds));
+            throw new ArgumentException($"inputIds must be int64 or int32; got {inputIds.dtype}.", nameof(inputIds));
         }
 
         CheckLengthAndDevice(inputIds, nameof(inputIds));
         if (inputIds.numel() > 0)
         {
-            long min = inputIds.min().item<long>();
-            long max = inputIds.max().item<long>();
+            long min = inputIds.min().ToInt64();
+            long max = inputIds.max().ToInt64();
             if (min < 0 || max >= Config.VocabSize)
             {
                 throw new ArgumentException(
-                    $"input_ids must lie in [0, {Config.VocabSize}) (the vocabulary size); got ids from {min} to {max}.", nameof(inputIds));
+                    $"inputIds must lie in [0, {Config.VocabSize}) (the vocabulary size); got ids from {min} to {max}.", nameof(inputIds));
             }
         }
 

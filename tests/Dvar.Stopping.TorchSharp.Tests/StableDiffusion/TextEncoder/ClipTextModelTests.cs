@@ -333,6 +333,21 @@ public class ClipTextModelTests
     }
 
     [Fact]
+    public void Forward_Int32Ids_EqualInt64Ids()
+    {
+        using var cases = ReferenceCases.Load("text_encoder");
+        using var model = ClipTextModel.FromPretrained(TinyFolder);
+        var ids = cases["b3.input.input_ids"];
+        using var ids32 = ids.to_type(ScalarType.Int32);
+        using var noGrad = no_grad();
+
+        using var actual = model.forward(ids32);
+        using var expected = model.forward(ids);
+
+        Assert.True(actual.Equals(expected));
+    }
+
+    [Fact]
     public void Forward_FloatIds_ThrowsNamingDtype()
     {
         using var model = new ClipTextModel(TinyConfig());
