@@ -74,7 +74,7 @@ internal sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
         residual_connection = residualConnection;
         rescale_output_factor = rescaleOutputFactor;
 
-        group_norm = normNumGroups is long groups ? nn.GroupNorm(groups, queryDim, eps) : null;
+        group_norm = normNumGroups is long groups ? GroupNorms.Create(groups, queryDim, eps) : null;
         to_q = nn.Linear(queryDim, inner_dim, hasBias: bias);
         to_k = nn.Linear(cross_attention_dim, inner_dim, hasBias: bias);
         to_v = nn.Linear(cross_attention_dim, inner_dim, hasBias: bias);

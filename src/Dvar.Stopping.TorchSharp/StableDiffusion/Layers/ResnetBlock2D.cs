@@ -40,10 +40,10 @@ internal sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
         double outputScaleFactor = 1.0)
         : base(nameof(ResnetBlock2D))
     {
-        norm1 = nn.GroupNorm(groups, inChannels, eps);
+        norm1 = GroupNorms.Create(groups, inChannels, eps);
         conv1 = nn.Conv2d(inChannels, outChannels, kernel_size: 3, stride: 1, padding: 1);
         time_emb_proj = tembChannels is long channels ? nn.Linear(channels, outChannels) : null;
-        norm2 = nn.GroupNorm(groups, outChannels, eps);
+        norm2 = GroupNorms.Create(groups, outChannels, eps);
         dropout = nn.Dropout(dropoutProbability);
         conv2 = nn.Conv2d(outChannels, outChannels, kernel_size: 3, stride: 1, padding: 1);
         nonlinearity = nn.SiLU();

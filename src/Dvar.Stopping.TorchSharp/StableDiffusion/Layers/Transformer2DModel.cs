@@ -43,7 +43,7 @@ internal sealed class Transformer2DModel : nn.Module<Tensor, Tensor, Tensor>
     {
         long inner_dim = numAttentionHeads * attentionHeadDim;
         use_linear_projection = useLinearProjection;
-        norm = nn.GroupNorm(normNumGroups, inChannels, NormEps);
+        norm = GroupNorms.Create(normNumGroups, inChannels, NormEps);
         proj_in = useLinearProjection
             ? nn.Linear(inChannels, inner_dim)
             : nn.Conv2d(inChannels, inner_dim, kernel_size: 1);
