@@ -1,6 +1,7 @@
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.StableDiffusion;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Unet;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.TextEncoder;
@@ -42,12 +43,12 @@ public class ClipTextModelTests
 
         using var output = model.Encode(cases["b3.input.input_ids"], outputHiddenStates: true);
 
-        TensorAssert.Close(cases["b3.output.last_hidden_state"], output.LastHiddenState, atol, rtol, "last_hidden_state");
-        TensorAssert.Close(cases["b3.output.pooler_output"], output.PoolerOutput, atol, rtol, "pooler_output");
+        TensorAssert.Close(output.LastHiddenState, cases["b3.output.last_hidden_state"], atol, rtol, "last_hidden_state");
+        TensorAssert.Close(output.PoolerOutput, cases["b3.output.pooler_output"], atol, rtol, "pooler_output");
         Assert.Equal(model.Config.NumHiddenLayers + 1, output.HiddenStates.Count);
         for (int i = 0; i < output.HiddenStates.Count; i++)
         {
-            TensorAssert.Close(cases[$"b3.output.hidden_states.{i}"], output.HiddenStates[i], atol, rtol, $"hidden_states.{i}");
+            TensorAssert.Close(output.HiddenStates[i], cases[$"b3.output.hidden_states.{i}"], atol, rtol, $"hidden_states.{i}");
         }
     }
 
@@ -384,7 +385,7 @@ public class ClipTextModelTests
         var (atol, rtol) = cases.Tolerance("b3");
         using var noGrad = no_grad();
         using var actual = model.forward(cases["b3.input.input_ids"]);
-        TensorAssert.Close(cases["b3.output.last_hidden_state"], actual, atol, rtol, "last_hidden_state");
+        TensorAssert.Close(actual, cases["b3.output.last_hidden_state"], atol, rtol, "last_hidden_state");
         return actual.dtype;
     }
 
