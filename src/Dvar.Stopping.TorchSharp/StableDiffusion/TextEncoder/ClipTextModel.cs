@@ -53,11 +53,17 @@ public sealed class ClipTextModel : nn.Module<Tensor, Tensor>
     /// <param name="dtype">The dtype of the parameters. Default float32.</param>
     /// <param name="variant">The weights variant (e.g. <c>fp16</c> for <c>model.fp16.safetensors</c>); null for the plain file.</param>
     /// <returns>The model in evaluation mode.</returns>
+    /// <exception cref="ArgumentException"><paramref name="dtype"/> is not a floating-point type.</exception>
     /// <exception cref="FileNotFoundException">The config or weights file does not exist.</exception>
     /// <exception cref="InvalidDataException">The config is invalid, or the weights do not match it; the message names the file and the keys.</exception>
     public static ClipTextModel FromPretrained(string folder, Device? device = null, ScalarType dtype = ScalarType.Float32, string? variant = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
+        if (dtype is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Float64))
+        {
+            throw new ArgumentException($"dtype must be a floating-point type; got {dtype}.", nameof(dtype));
+        }
+
         string configPath = Path.Combine(folder, "config.json");
         var config = ConfigJson.Read<ClipTextConfig>(configPath);
         try

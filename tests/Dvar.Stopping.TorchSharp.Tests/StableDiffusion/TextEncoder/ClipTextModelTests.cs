@@ -147,6 +147,14 @@ public class ClipTextModelTests
     }
 
     [Fact]
+    public void FromPretrained_IntegerDtype_ThrowsNamingDtype()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ClipTextModel.FromPretrained(TinyFolder, dtype: ScalarType.Int64));
+
+        Assert.Equal("dtype", e.ParamName);
+    }
+
+    [Fact]
     public void FromPretrained_InvalidConfig_ThrowsNamingFileAndKey()
     {
         using var dir = new TemporaryDirectory();

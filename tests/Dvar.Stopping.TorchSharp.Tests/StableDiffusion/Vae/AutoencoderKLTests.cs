@@ -125,6 +125,14 @@ public class AutoencoderKLTests
     }
 
     [Fact]
+    public void FromPretrained_IntegerDtype_ThrowsNamingDtype()
+    {
+        var e = Assert.Throws<ArgumentException>(() => AutoencoderKL.FromPretrained(FixturePaths.Get("sd-tiny", "vae"), dtype: ScalarType.Int64));
+
+        Assert.Equal("dtype", e.ParamName);
+    }
+
+    [Fact]
     public void FromPretrained_InvalidConfig_ThrowsNamingFileAndKey()
     {
         using var dir = new TemporaryDirectory();
