@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+
+/// <summary>The encoder block types of an <see cref="AutoencoderKL"/>, named as in diffusers' <c>down_block_types</c>.</summary>
+[JsonConverter(typeof(DiffusersNameJsonConverter<VaeDownBlockType>))]
+public enum VaeDownBlockType
+{
+    /// <summary><c>DownEncoderBlock2D</c>: resnets, then (except in the last block) a stride-2 downsampler.</summary>
+    DownEncoderBlock2D = 0,
+}
