@@ -13,8 +13,9 @@ namespace Dvar.Stopping.Criteria;
 /// earliest stop is k = N + 1. Source: Voronov et al., "Is This Loss Informative?", §3.3 and Fig. 3.
 /// <para>Cost: O(1) amortised time per value, O(N) memory, no allocation per value. The window's variance is merged from
 /// exact summaries of the values it holds (<see cref="SlidingWindow{TAggregate}"/>), never updated by subtracting the
-/// value that leaves, and the whole-run variance is Welford's update on values shifted by x_1; both agree with a two-pass
-/// computation to about 1e-13 relative even for a loss of 1e6 varying by 1e-6.</para>
+/// value that leaves, and the whole-run variance is Welford's update on values shifted by x_1. On 200,000-value traces of
+/// 1e6 varying by 1e-6 and of 1e-9 scales, ratio_k stayed within 1e-11 relative of a two-pass float64 computation (the
+/// tests demand 1e-9).</para>
 /// </remarks>
 public sealed class DvarCriterion : IStoppingCriterion
 {
