@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dvar.Stopping.IO;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Serialization;
@@ -69,13 +70,9 @@ public static class SafetensorsFile
         }
 
         byte[] header = SafetensorsHeaderParser.Encode(BuildHeaderJson(entries, metadata));
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath)!;
-        Directory.CreateDirectory(directory);
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+        AtomicFile.Write(
+            path,
+            stream =>
             {
                 Span<byte> length = stackalloc byte[8];
                 System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
@@ -86,17 +83,8 @@ public static class SafetensorsFile
                     using var cpu = tensor.detach().cpu().contiguous();
                     stream.Write(cpu.bytes);
                 }
-
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+            },
+            createFolder: true);
     }
 
     private static string BuildHeaderJson(List<KeyValuePair<string, Tensor>> entries, IReadOnlyDictionary<string, string>? metadata)

@@ -1,3 +1,4 @@
+using Dvar.Stopping.IO;
 using System.Globalization;
 using Dvar.Stopping.Diagnostics;
 

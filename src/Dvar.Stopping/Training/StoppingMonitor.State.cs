@@ -1,3 +1,4 @@
+using Dvar.Stopping.IO;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dvar.Stopping.Diagnostics;

@@ -1,7 +1,7 @@
+using Dvar.Stopping.IO;
 using Dvar.Stopping.Tests.Training.Support;
-using Dvar.Stopping.Training;
 
-namespace Dvar.Stopping.Tests.Training;
+namespace Dvar.Stopping.Tests.IO;
 
 public sealed class AtomicFileTests
 {
