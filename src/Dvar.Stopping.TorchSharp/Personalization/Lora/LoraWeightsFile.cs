@@ -16,7 +16,6 @@ internal static class LoraWeightsFile
     private const string Prefix = "unet.";
     private const string DownSuffix = ".lora.down.weight";
     private const string UpSuffix = ".lora.up.weight";
-    private const int Listed = 10;
 
     /// <summary>Writes the updates of LoRA layers atomically, in float32, with each layer's scale folded into <c>up</c> (so scale 1 reproduces them).</summary>
     /// <param name="path">The file.</param>
@@ -52,11 +51,7 @@ internal static class LoraWeightsFile
         }
 
         var header = SafetensorsFile.ReadHeader(path);
-        var problems = Check(header, targets);
-        if (problems.Count > 0)
-        {
-            throw new InvalidDataException($"{path} does not fit this UNet: {string.Join("; ", problems)}.");
-        }
+        Check(header, targets).ThrowIfAny(path, "this UNet");
 
         using var reader = SafetensorsReader.Open(path);
         var result = new Dictionary<string, (Tensor Down, Tensor Up)>(StringComparer.Ordinal);
@@ -71,7 +66,7 @@ internal static class LoraWeightsFile
         return result;
     }
 
-    private static List<string> Check(SafetensorsHeader header, IReadOnlyDictionary<string, LoraTarget> targets)
+    private static LoadProblems Check(SafetensorsHeader header, IReadOnlyDictionary<string, LoraTarget> targets)
     {
         var unknown = new List<string>();
         var unsupported = new List<string>();
@@ -98,14 +93,14 @@ internal static class LoraWeightsFile
             halves[modulePath] = isDown ? (info, pair.Up) : (pair.Down, info);
         }
 
-        var problems = new List<string>();
-        AddList(problems, "unsupported keys (only unet.<module path>.lora.{down,up}.weight are read; text encoder LoRA is not supported)", unsupported);
-        AddList(problems, "unknown UNet module paths", unknown);
-        AddList(problems, "layers missing their lora.up or lora.down weight", [.. halves.Where(h => h.Value.Down is null || h.Value.Up is null).Select(h => h.Key)]);
+        var problems = new LoadProblems();
+        problems.Add("unsupported keys (only unet.<module path>.lora.{down,up}.weight are read; text encoder LoRA is not supported)", unsupported);
+        problems.Add("unknown UNet module paths", unknown);
+        problems.Add("layers missing their lora.up or lora.down weight", halves.Where(h => h.Value.Down is null || h.Value.Up is null).Select(h => h.Key));
         var complete = halves.Where(h => h.Value.Down is not null && h.Value.Up is not null).ToList();
-        AddList(problems, "layers that already have a LoRA", [.. complete.Where(h => targets[h.Key].Current() is not Linear).Select(h => h.Key)]);
-        AddList(problems, "shape mismatches", [.. complete.Select(h => ShapeProblem(h.Key, h.Value.Down!, h.Value.Up!, targets[h.Key])).OfType<string>()]);
-        if (problems.Count == 0 && halves.Count == 0)
+        problems.Add("layers that already have a LoRA", complete.Where(h => targets[h.Key].Current() is not Linear).Select(h => h.Key));
+        problems.Add("shape mismatches", complete.Select(h => ShapeProblem(h.Key, h.Value.Down!, h.Value.Up!, targets[h.Key])).OfType<string>());
+        if (header.Tensors.Count == 0)
         {
             problems.Add("it holds no LoRA weights");
         }
@@ -122,19 +117,8 @@ internal static class LoraWeightsFile
 
         bool ok = down.Shape.Count == 2 && up.Shape.Count == 2 && down.Shape[0] == up.Shape[1] && down.Shape[0] >= 1
             && down.Shape[1] == linear.in_features && up.Shape[0] == linear.out_features
-            && IsFloating(down.ScalarType) && IsFloating(up.ScalarType);
+            && LoadProblems.IsFloating(down.ScalarType) && LoadProblems.IsFloating(up.ScalarType);
         return ok ? null
             : $"{modulePath}: down {down.DType} {down.ShapeText} and up {up.DType} {up.ShapeText}, expected floating [r, {linear.in_features}] and [{linear.out_features}, r]";
-    }
-
-    private static bool IsFloating(ScalarType type) => type is ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Float64;
-
-    private static void AddList(List<string> problems, string what, IReadOnlyList<string> names)
-    {
-        if (names.Count > 0)
-        {
-            string more = names.Count > Listed ? $", ... ({names.Count - Listed} more)" : string.Empty;
-            problems.Add($"{names.Count} {what}: {string.Join(", ", names.Take(Listed))}{more}");
-        }
     }
 }

@@ -25,12 +25,20 @@ internal static class PlaceholderTokens
     /// <param name="tokens">The new tokens.</param>
     /// <param name="initializerToken">A string that encodes to exactly one existing token.</param>
     /// <param name="initializerName">The option's name, for messages.</param>
+    /// <param name="vocabularyEntryFirst">
+    /// Whether an initializer that is itself a vocabulary entry (a raw BPE token such as <c>ktn</c>) means that entry, as diffusers'
+    /// Custom Diffusion script does (<c>tokenizer.encode([token])</c> takes the list as already tokenized); otherwise, and for
+    /// strings that are no entry, the text is encoded (diffusers' Textual Inversion: <c>toy</c> is <c>toy&lt;/w&gt;</c>).
+    /// </param>
     /// <returns>The trainable rows [tokens.Count, hidden] (float32), registered in the text encoder.</returns>
     /// <exception cref="ArgumentException">A token already exists, or the initializer is not exactly one token.</exception>
     /// <exception cref="InvalidOperationException">The tokenizer and the text encoder disagree on the vocabulary size.</exception>
-    public static Parameter AddTrainable(StableDiffusionPipeline pipeline, IReadOnlyList<string> tokens, string initializerToken, string initializerName)
+    public static Parameter AddTrainable(
+        StableDiffusionPipeline pipeline, IReadOnlyList<string> tokens, string initializerToken, string initializerName, bool vocabularyEntryFirst = false)
     {
-        int initializerId = InitializerId(pipeline.Tokenizer, initializerToken, initializerName);
+        int initializerId = vocabularyEntryFirst && pipeline.Tokenizer.TokenToId(initializerToken) is int entry && entry < pipeline.Tokenizer.Vocabulary.Tokens.Count
+            ? entry
+            : InitializerId(pipeline.Tokenizer, initializerToken, initializerName);
         EnsureNew(pipeline.Tokenizer, tokens);
         EnsureAligned(pipeline);
         Parameter rows;
@@ -61,6 +69,26 @@ internal static class PlaceholderTokens
         var encoder = pipeline.TextEncoder;
         encoder.ResizeTokenEmbeddings(encoder.Config.VocabSize + tokens.Count, rows);
         pipeline.Tokenizer.AddTokens([.. tokens]);
+    }
+
+    /// <summary>Checks, changing nothing, that <see cref="AddFrozen"/> can add these tokens.</summary>
+    /// <param name="pipeline">The pipeline.</param>
+    /// <param name="tokens">The new tokens.</param>
+    /// <exception cref="ArgumentException">A token already exists or is given twice.</exception>
+    /// <exception cref="InvalidOperationException">The vocabularies disagree, or the text encoder has trainable rows.</exception>
+    public static void CheckCanAddFrozen(StableDiffusionPipeline pipeline, IReadOnlyList<string> tokens)
+    {
+        EnsureNew(pipeline.Tokenizer, tokens);
+        if (tokens.Distinct(StringComparer.Ordinal).Count() != tokens.Count)
+        {
+            throw new ArgumentException($"A token is given twice: {string.Join(", ", tokens)}.", nameof(tokens));
+        }
+
+        EnsureAligned(pipeline);
+        if (pipeline.TextEncoder.TrainableTokenRowCount > 0)
+        {
+            throw new InvalidOperationException("Frozen tokens cannot be added after a personalization method added trainable token rows; load them first.");
+        }
     }
 
     /// <summary>The id of the single token an initializer string encodes to.</summary>
