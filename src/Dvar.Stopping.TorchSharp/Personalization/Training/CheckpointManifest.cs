@@ -37,7 +37,7 @@ internal sealed record CheckpointManifest(
         [nameof(options.FrozenSources)] = options.FrozenSources.ToString(),
         [nameof(options.LearningRate)] = Invariant(options.EffectiveLearningRate),
         [nameof(options.MaxGradientNorm)] = options.EffectiveMaxGradientNorm is { } norm ? Invariant(norm) : "none",
-        [nameof(options.PriorLossWeight)] = Invariant(options.PriorLossWeight),
+        [nameof(options.PriorLossWeight)] = Invariant(options.EffectivePriorLossWeight),
     };
 
     /// <summary>Reads and checks a manifest.</summary>

@@ -27,8 +27,11 @@ namespace Dvar.Stopping.TorchSharp.Personalization;
 /// </remarks>
 public sealed class PersonalizationTrainer
 {
-    /// <summary>The name of the history file in the output folder.</summary>
+    /// <summary>The name of the history file in the output folder (<c>step,train_loss,det_loss,statistic,stop</c>).</summary>
     public const string HistoryFileName = "history.csv";
+
+    /// <summary>The name of the run summary in the output folder.</summary>
+    public const string SummaryFileName = "training-summary.json";
 
     private readonly ILogger _logger;
     private readonly IProgress<TrainingProgress>? _progress;
@@ -139,9 +142,9 @@ public sealed class PersonalizationTrainer
         if (session.Evaluator is not null)
         {
             session.Observe();
-            Report(session, clock, startStep: 0, evaluated: true);
         }
 
+        Report(session, clock, startStep: 0, evaluated: session.Evaluator is not null);
         return null;
     }
 
@@ -202,7 +205,7 @@ public sealed class PersonalizationTrainer
             EvaluationTime = session.EvaluationTime,
             ArtifactPaths = artifacts,
             HistoryCsvPath = history,
-            SummaryPath = Path.GetFullPath(Path.Combine(Options.OutputFolder, TrainingSummary.FileName)),
+            SummaryPath = Path.GetFullPath(Path.Combine(Options.OutputFolder, SummaryFileName)),
             CheckpointPath = lastCheckpoint,
         };
         TrainingSummary.Write(result, Options);

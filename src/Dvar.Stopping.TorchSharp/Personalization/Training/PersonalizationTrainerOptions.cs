@@ -28,7 +28,8 @@ public sealed record PersonalizationTrainerOptions
     public int? MaxSteps { get; init; }
 
     /// <summary>The AdamW learning rate.</summary>
-    /// <value>A finite number greater than 0; null (default) for the method's <see cref="PersonalizationDefaults.LearningRate"/>.</value>
+    /// <value>A finite number greater than 0; null (default) for the method's
+    /// <see cref="PersonalizationDefaults.LearningRateFor"/> (its prior-preservation rate when <see cref="Data"/> has class images).</value>
     public double? LearningRate { get; init; }
 
     /// <summary>The number of instance items per training batch (prior preservation adds as many class items).</summary>
@@ -70,8 +71,9 @@ public sealed record PersonalizationTrainerOptions
     public int CheckpointInterval { get; init; }
 
     /// <summary>The weight w of the class items' loss with prior preservation: <c>loss = mse(instance) + w · mse(class)</c>.</summary>
-    /// <value>A finite number at least 0. Default 1 (diffusers' DreamBooth).</value>
-    public double PriorLossWeight { get; init; } = 1.0;
+    /// <value>A finite number at least 0; null (default) for the method's <see cref="PersonalizationDefaults.PriorLossWeight"/>
+    /// (1 in diffusers' DreamBooth and Custom Diffusion). Used only when <see cref="Data"/> has class images.</value>
+    public double? PriorLossWeight { get; init; }
 
     /// <summary>How the stopping monitor keeps its history and how often it logs.</summary>
     /// <value>Default <see cref="StoppingMonitorOptions.Default"/> (keep every step, log every 50th).</value>
@@ -81,7 +83,7 @@ public sealed record PersonalizationTrainerOptions
     internal int EffectiveMaxSteps => MaxSteps ?? Method.Defaults.MaxSteps;
 
     /// <summary>The learning rate in effect.</summary>
-    internal double EffectiveLearningRate => LearningRate ?? Method.Defaults.LearningRate;
+    internal double EffectiveLearningRate => LearningRate ?? Method.Defaults.LearningRateFor(Data.HasPriorPreservation);
 
     /// <summary>The batch size in effect.</summary>
     internal int EffectiveBatchSize => BatchSize ?? Method.Defaults.BatchSize;
@@ -89,6 +91,9 @@ public sealed record PersonalizationTrainerOptions
     /// <summary>The clipping norm in effect, or null for none.</summary>
     internal double? EffectiveMaxGradientNorm =>
         (MaxGradientNorm ?? Method.Defaults.MaxGradientNorm) is { } norm && double.IsFinite(norm) ? norm : null;
+
+    /// <summary>The prior-preservation loss weight in effect.</summary>
+    internal double EffectivePriorLossWeight => PriorLossWeight ?? Method.Defaults.PriorLossWeight;
 
     /// <summary>The evaluator's options.</summary>
     internal DeterministicEvaluatorOptions EvaluatorOptions => new()
@@ -149,7 +154,7 @@ public sealed record PersonalizationTrainerOptions
         Guard.AtLeast(EvaluationFrequency, 0, nameof(EvaluationFrequency));
         DeterministicEvaluatorOptions.ValidateSources(FrozenSources, nameof(FrozenSources));
         Guard.AtLeast(CheckpointInterval, 0, nameof(CheckpointInterval));
-        Guard.NonNegativeFinite(PriorLossWeight, nameof(PriorLossWeight));
+        Guard.NonNegativeFinite(EffectivePriorLossWeight, nameof(PriorLossWeight));
         if (Criterion is { Observations: > 0 } used)
         {
             throw new ArgumentException(

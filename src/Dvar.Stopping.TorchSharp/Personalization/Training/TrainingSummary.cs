@@ -14,9 +14,6 @@ namespace Dvar.Stopping.TorchSharp.Personalization;
 /// Non-finite numbers are the strings <c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c>.</remarks>
 internal static class TrainingSummary
 {
-    /// <summary>The file name in the output folder.</summary>
-    public const string FileName = "training-summary.json";
-
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>Writes the summary atomically.</summary>

@@ -2,6 +2,9 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Dvar.Stopping.Criteria;
 using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Serialization;
+using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
 
@@ -64,12 +67,25 @@ public class PersonalizationTrainerTests
     }
 
     [Fact]
-    public void Train_DvarOnALearnableConcept_StopsBeforeTheCapAndLogsTheStop()
+    public void Train_TextualInversionWithDvar_StopsBeforeTheCapAndLogsTheStop()
     {
-        using var setup = Setup.Create(SingleParameterMethod.UnetConvInBias());
+        using var folder = new TemporaryDirectory();
+        using var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
+        using var method = new TextualInversion(new TextualInversionOptions { Token = "<toy>", InitializerToken = "toy" });
+        method.Attach(pipeline);
+        using var data = TinyConcept.Create(folder, placeholder: method.Placeholder);
         var logger = new ListLogger();
         var dvar = new DvarOptions { Window = 20, Threshold = 0.2 };
-        var options = TrainerRun.Options(setup, maxSteps: 200) with { LearningRate = 0.5, Criterion = new DvarCriterion(dvar) };
+        var options = new PersonalizationTrainerOptions
+        {
+            Method = method,
+            Data = data,
+            OutputFolder = Path.Combine(folder.Path, "output"),
+            MaxSteps = 200,
+            LearningRate = 0.1,
+            EvaluationBatchSize = 4,
+            Criterion = new DvarCriterion(dvar),
+        };
 
         var result = new PersonalizationTrainer(options, logger).Train();
 
@@ -77,15 +93,49 @@ public class PersonalizationTrainerTests
         Assert.InRange(result.StepsTrained, dvar.Window, 199);
         Assert.Equal(StopReason.ThresholdReached, result.Decision!.Value.Reason);
         Assert.True(result.Statistic < dvar.Threshold, $"statistic {result.Statistic}");
+        Assert.True(result.FinalDeterministicLoss < TrainerRun.FirstDeterministicLoss(result), "L_det did not decrease.");
         var stop = Assert.Single(logger.Entries, e => e.Event.Name == "TrainingStopped");
+        Assert.Equal(LogLevel.Information, stop.Level);
         Assert.Equal(TrainingStopReason.CriterionFired, stop.Values["StopReason"]);
         Assert.Equal(StopReason.ThresholdReached, stop.Values["CriterionReason"]);
         Assert.Equal(result.Statistic, stop.Values["Statistic"]);
         Assert.Equal(result.StepsTrained, stop.Values["Steps"]);
-        Assert.Equal(LogLevel.Information, stop.Level);
+        Assert.Single(logger.Entries, e => e.Event.Name == "MonitorStop");
         Assert.EndsWith(",1", TrainerRun.History(result).TrimEnd('\n').Split('\n')[^1]);
-        Assert.True(File.Exists(result.SummaryPath));
-        Assert.All(result.ArtifactPaths, p => Assert.True(File.Exists(p), p));
+        Assert.Equal([Path.Combine(options.OutputFolder, TextualInversion.EmbeddingsFileName)], result.ArtifactPaths);
+        var saved = SafetensorsFile.ReadAll(result.ArtifactPaths[0]);
+        Assert.True(saved["<toy>"].Equals(method.Embeddings!.detach()), "The artifact holds other rows than the trained ones.");
+        var summary = JsonNode.Parse(File.ReadAllText(result.SummaryPath))!;
+        Assert.Equal("CriterionFired", summary["stopReason"]!.GetValue<string>());
+        Assert.Equal("ThresholdReached", summary["criterion"]!["reason"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Train_BFloat16Pipeline_TrainsFloat32ParametersWithAFiniteFloat32Loss()
+    {
+        using var folder = new TemporaryDirectory();
+        using var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny, dtype: ScalarType.BFloat16);
+        using var method = new TextualInversion(new TextualInversionOptions { Token = "<toy>", InitializerToken = "toy" });
+        method.Attach(pipeline);
+        using var data = TinyConcept.Create(folder, placeholder: method.Placeholder);
+        var before = method.Embeddings!.detach().clone();
+        var losses = new List<double?>();
+        var options = new PersonalizationTrainerOptions
+        {
+            Method = method,
+            Data = data,
+            OutputFolder = Path.Combine(folder.Path, "output"),
+            MaxSteps = 1,
+            LearningRate = 0.1,
+            EvaluationBatchSize = 2,
+        };
+
+        var result = new PersonalizationTrainer(options, progress: new SynchronousProgress<TrainingProgress>(p => losses.Add(p.TrainingLoss))).Train();
+
+        Assert.Equal(ScalarType.Float32, method.Embeddings!.dtype);
+        Assert.False(before.Equals(method.Embeddings.detach()), "The float32 rows did not change.");
+        Assert.True(double.IsFinite(result.FinalDeterministicLoss!.Value));
+        Assert.All(losses.Skip(1), l => Assert.True(double.IsFinite(l!.Value)));
     }
 
     [Fact]

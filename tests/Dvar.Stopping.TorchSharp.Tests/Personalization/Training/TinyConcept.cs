@@ -9,7 +9,8 @@ internal static class TinyConcept
 {
     public const int Resolution = 32;
 
-    public static ConceptData Create(TemporaryDirectory folder, PromptTemplateSet? templates = null, bool withClassImages = false)
+    public static ConceptData Create(
+        TemporaryDirectory folder, PromptTemplateSet? templates = null, bool withClassImages = false, string placeholder = SingleParameterMethod.TestPlaceholder)
     {
         string instances = Path.Combine(folder.Path, "instance");
         Directory.CreateDirectory(instances);
@@ -20,7 +21,7 @@ internal static class TinyConcept
         var images = ConceptImages.Load(instances, options);
         if (!withClassImages)
         {
-            return new ConceptData(images, templates ?? PromptTemplateSet.Object, SingleParameterMethod.TestPlaceholder);
+            return new ConceptData(images, templates ?? PromptTemplateSet.Object, placeholder);
         }
 
         string classes = Path.Combine(folder.Path, "class");
@@ -28,6 +29,6 @@ internal static class TinyConcept
         RgbImage.Constant(Resolution, Resolution, 40, 40, 200).WritePng(classes, "x.png");
         RgbImage.Noise(Resolution, Resolution, seed: 8).WritePng(classes, "y.png");
         var classImages = ConceptImages.Load(classes, options);
-        return new ConceptData(images, templates ?? PromptTemplateSet.Object, SingleParameterMethod.TestPlaceholder, classImages, "a photo of dog");
+        return new ConceptData(images, templates ?? PromptTemplateSet.Object, placeholder, classImages, "a photo of dog");
     }
 }

@@ -23,6 +23,10 @@ internal static class TrainerRun
     /// <summary>The history file's text.</summary>
     public static string History(TrainingResult result) => File.ReadAllText(result.HistoryCsvPath);
 
+    /// <summary>The deterministic loss of the history's first row (step 0).</summary>
+    public static double FirstDeterministicLoss(TrainingResult result) =>
+        double.Parse(History(result).Split('\n')[1].Split(',')[2], System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Every file under a folder, relative, sorted.</summary>
     public static string[] Files(string folder) =>
         [.. Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(folder, p)).Order(StringComparer.Ordinal)];
