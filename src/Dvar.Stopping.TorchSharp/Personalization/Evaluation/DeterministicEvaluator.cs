@@ -14,7 +14,11 @@ namespace Dvar.Stopping.TorchSharp.Personalization;
 /// <c>i mod T</c>, one VAE latent sample times the scaling factor, N(0, I) noise, and B distinct timesteps (the first B of a
 /// random permutation of the training timesteps). Sources not in <see cref="DeterministicEvaluatorOptions.FrozenSources"/>
 /// are redrawn at each evaluation from the same generator (the paper's semi-deterministic study); redrawn images imply
-/// redrawn latents. The exact draw order is documented on <c>EvaluationSampler</c> and in docs.</para>
+/// redrawn latents.</para>
+/// <para>Draw order (CPU, float32/int64), once: flips <c>randint(0, 2, [B])</c> (only when the method flips), VAE posterior
+/// noise <c>randn([B, C, h, w])</c>, timesteps = first B of <c>randperm(T_train)</c>, diffusion noise <c>randn([B, C, h, w])</c>.
+/// Then per evaluation, only for the sources not frozen, in this order: images <c>randint(0, N, [B])</c> and their flips,
+/// captions <c>randint(0, T, [B])</c>, VAE posterior noise, timesteps (a new permutation's first B), diffusion noise.</para>
 /// <para>L_det is the mean MSE in float32 between the UNet's prediction and its training target, computed under
 /// <c>no_grad</c> with the UNet and text encoder in evaluation mode (their previous modes are restored). The evaluator never
 /// draws from the training generator and never changes a parameter, so a run with it trains exactly the parameters of the
