@@ -13,6 +13,12 @@ namespace Dvar.Stopping.TorchSharp.Personalization;
 /// <see cref="PersonalizationDefaults.MaxGradientNorm"/>, the optimizer step over <see cref="TrainableParameters"/>, and
 /// <see cref="OnOptimizerStepped"/>. Trainable parameters are float32 on the pipeline's device even when the frozen weights
 /// are float16 or bfloat16 (mixed precision); the method casts at its boundaries.
+/// <para>
+/// Ownership: the parameters and layer wrappers that <see cref="Attach"/> creates are registered inside the pipeline's modules
+/// (trainable token rows in the text encoder, wrappers in the UNet), so the pipeline's normal <c>forward</c> calls use them and
+/// disposing the pipeline disposes them. The method only refers to them; it stays usable (e.g. for <see cref="SaveArtifacts"/>)
+/// as long as the pipeline is alive.
+/// </para>
 /// </remarks>
 public abstract class PersonalizationMethod : IDisposable
 {
@@ -67,7 +73,7 @@ public abstract class PersonalizationMethod : IDisposable
     /// <exception cref="InvalidOperationException">The method is not attached.</exception>
     public abstract IReadOnlyList<string> SaveArtifacts(string folder);
 
-    /// <summary>Disposes the method's trainable parameters and any wrapper it owns.</summary>
+    /// <summary>Releases what the method holds outside the pipeline; its parameters and wrappers belong to the pipeline (see remarks).</summary>
     public void Dispose()
     {
         Dispose(disposing: true);

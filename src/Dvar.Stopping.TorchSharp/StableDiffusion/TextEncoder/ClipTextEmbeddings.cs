@@ -8,7 +8,7 @@ namespace Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
 /// Position ids are always <c>0..L-1</c>, built on the fly: transformers keeps them in a <c>position_ids</c> buffer, which
 /// published files contain and the loader ignores; it is not part of this module's state dict.
 /// </remarks>
-internal sealed class ClipTextEmbeddings : nn.Module
+internal sealed partial class ClipTextEmbeddings : nn.Module
 {
     private readonly Embedding token_embedding;
     private readonly Embedding position_embedding;
@@ -26,11 +26,11 @@ internal sealed class ClipTextEmbeddings : nn.Module
     /// <summary>The token embedding table (<c>text_model.embeddings.token_embedding</c>).</summary>
     public Embedding TokenEmbedding => token_embedding;
 
-    /// <summary>The number of positions.</summary>
-    /// <summary>Looks up the token embeddings of <paramref name="input_ids"/>.</summary>
+    /// <summary>Looks up the token embeddings of <paramref name="input_ids"/>, in the frozen table or in the trainable rows after it.</summary>
     /// <param name="input_ids">[B, L] int64 ids.</param>
     /// <returns>[B, L, hidden].</returns>
-    public Tensor EmbedTokens(Tensor input_ids) => token_embedding.forward(input_ids);
+    public Tensor EmbedTokens(Tensor input_ids) =>
+        _trainableRows.Count == 0 ? token_embedding.forward(input_ids) : EmbedWithTrainableRows(input_ids);
 
     /// <summary>Adds the position embeddings of positions <c>0..L-1</c> to token embeddings.</summary>
     /// <param name="inputs_embeds">[B, L, hidden] token embeddings.</param>

@@ -19,7 +19,7 @@ namespace Dvar.Stopping.TorchSharp.StableDiffusion;
 /// that published files contain is accepted and ignored by <see cref="FromPretrained"/>.
 /// </para>
 /// </remarks>
-public sealed class ClipTextModel : nn.Module<Tensor, Tensor>
+public sealed partial class ClipTextModel : nn.Module<Tensor, Tensor>
 {
     /// <summary>The stored key transformers writes for its position-id buffer; present in published files and ignored.</summary>
     private const string PositionIdsKey = "text_model.embeddings.position_ids";
@@ -163,9 +163,11 @@ public sealed class ClipTextModel : nn.Module<Tensor, Tensor>
     /// <remarks>The weight keeps its <c>requires_grad</c>. It is a new tensor: re-create optimizers that held the old one.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="newVocabSize"/> is below the current size.</exception>
     /// <exception cref="ArgumentException"><paramref name="newRows"/> does not have the shape [newVocabSize - current, hidden].</exception>
+    /// <exception cref="InvalidOperationException">Trainable token rows were added (<see cref="AddTrainableTokenRows"/>): their ids follow the table.</exception>
     public void ResizeTokenEmbeddings(int newVocabSize, Tensor newRows)
     {
         ArgumentNullException.ThrowIfNull(newRows);
+        ThrowIfTrainableRows();
         int current = Config.VocabSize;
         if (newVocabSize < current)
         {
@@ -206,10 +208,10 @@ public sealed class ClipTextModel : nn.Module<Tensor, Tensor>
         {
             long min = inputIds.min().ToInt64();
             long max = inputIds.max().ToInt64();
-            if (min < 0 || max >= Config.VocabSize)
+            if (min < 0 || max >= VocabularySize)
             {
                 throw new ArgumentException(
-                    $"inputIds must lie in [0, {Config.VocabSize}) (the vocabulary size); got ids from {min} to {max}.", nameof(inputIds));
+                    $"inputIds must lie in [0, {VocabularySize}) (the vocabulary size); got ids from {min} to {max}.", nameof(inputIds));
             }
         }
 

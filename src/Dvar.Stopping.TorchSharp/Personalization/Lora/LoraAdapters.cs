@@ -1,0 +1,104 @@
+using Dvar.Stopping.TorchSharp.StableDiffusion;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Dvar.Stopping.TorchSharp.Personalization.Lora;
+
+/// <summary>Puts LoRA layers into a UNet (trainable or loaded), and fuses them back into plain linear layers.</summary>
+internal static class LoraAdapters
+{
+    /// <summary>
+    /// Wraps every target layer with a trainable LoRA: <c>down ~ N(0, (1/r)²)</c> drawn from a CPU generator seeded with
+    /// <paramref name="seed"/> (layer by layer in target order), <c>up = 0</c>, scale <c>alpha / r</c>; float32 on the layer's device.
+    /// </summary>
+    /// <param name="unet">The UNet.</param>
+    /// <param name="includeFeedForward">Whether to adapt the GEGLU projections too.</param>
+    /// <param name="rank">r ≥ 1.</param>
+    /// <param name="alpha">alpha &gt; 0.</param>
+    /// <param name="seed">The seed of the initialisation.</param>
+    /// <returns>The wrappers by module path, in target order.</returns>
+    /// <exception cref="InvalidOperationException">A target is not a plain linear layer (e.g. it already has a LoRA).</exception>
+    public static IReadOnlyList<(string Path, LoraLinear Layer)> AttachTrainable(UNet2DConditionModel unet, bool includeFeedForward, int rank, double alpha, ulong seed)
+    {
+        var targets = LoraTargets.Find(unet, includeFeedForward);
+        var linears = targets.Select(t => (Target: t, Linear: t.Current() as Linear)).ToList();
+        if (linears.FirstOrDefault(l => l.Linear is null) is { Target: { } taken })
+        {
+            throw new InvalidOperationException($"{taken.Path} is not a plain linear layer (it already has a LoRA or another adapter).");
+        }
+
+        using var generator = new Generator(seed);
+        var layers = new List<(string Path, LoraLinear Layer)>(linears.Count);
+        foreach (var (target, linear) in linears)
+        {
+            var device = linear!.weight!.device;
+            Tensor down, up;
+            using (NewDisposeScope())
+            {
+                down = normal(0.0, 1.0 / rank, [rank, linear.in_features], dtype: ScalarType.Float32, generator: generator)
+                    .to(device).DetachFromDisposeScope();
+                up = zeros(linear.out_features, rank, dtype: ScalarType.Float32, device: device).DetachFromDisposeScope();
+            }
+
+            layers.Add((target.Path, Install(target, linear, down, up, alpha / rank, trainable: true)));
+        }
+
+        return layers;
+    }
+
+    /// <summary>Wraps the layers named in a LoRA file with its (frozen, float32) weights at a scale.</summary>
+    /// <param name="unet">The UNet.</param>
+    /// <param name="path">The file.</param>
+    /// <param name="scale">The factor of every update.</param>
+    /// <returns>The module paths adapted, in file order.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file does not fit the UNet (nothing is changed then); see <see cref="LoraWeightsFile.Read"/>.</exception>
+    public static IReadOnlyList<string> LoadFrozen(UNet2DConditionModel unet, string path, double scale)
+    {
+        var targets = LoraTargets.Find(unet, includeFeedForward: true).ToDictionary(t => t.Path, StringComparer.Ordinal);
+        var weights = LoraWeightsFile.Read(path, targets);
+        var device = unet.parameters().First().device;
+        foreach (var (modulePath, (down, up)) in weights)
+        {
+            var target = targets[modulePath];
+            using var storedDown = down;
+            using var storedUp = up;
+            var (deviceDown, deviceUp) = (storedDown.to(device, copy: true), storedUp.to(device, copy: true));
+            Install(target, (Linear)target.Current(), deviceDown, deviceUp, scale, trainable: false);
+        }
+
+        return [.. weights.Keys];
+    }
+
+    /// <summary>Replaces every frozen LoRA wrapper of a UNet by the plain linear layer <c>W + scale · up @ down</c>.</summary>
+    /// <param name="unet">The UNet.</param>
+    /// <returns>The number of layers fused.</returns>
+    /// <exception cref="InvalidOperationException">A LoRA is still training (nothing is fused then).</exception>
+    public static int FuseAll(UNet2DConditionModel unet)
+    {
+        var wrapped = LoraTargets.Find(unet, includeFeedForward: true)
+            .Select(t => (Target: t, Layer: t.Current() as LoraLinear))
+            .Where(t => t.Layer is not null)
+            .ToList();
+        if (wrapped.FirstOrDefault(w => w.Layer!.IsTrainable) is { Target: { } training })
+        {
+            throw new InvalidOperationException(
+                $"{training.Path} has a trainable LoRA; save the method's artifacts and load them into a pipeline to fuse them.");
+        }
+
+        foreach (var (target, layer) in wrapped)
+        {
+            target.Replace(layer!.Fuse());
+            layer.Dispose();
+        }
+
+        return wrapped.Count;
+    }
+
+    private static LoraLinear Install(LoraTarget target, Linear linear, Tensor down, Tensor up, double scale, bool trainable)
+    {
+        var wrapper = LoraLinear.Wrap(linear, down, up, scale, trainable);
+        target.Replace(wrapper).Dispose();
+        return wrapper;
+    }
+}

@@ -1,0 +1,127 @@
+using Dvar.Stopping.Criteria;
+using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Dvar.Stopping.TorchSharp.Personalization;
+
+/// <summary>Custom Diffusion (Kumari et al.): trains the cross-attention key and value projections and a modifier token.</summary>
+/// <remarks>
+/// <para>
+/// <see cref="PersonalizationMethod.Attach"/> freezes the pipeline, adds <see cref="CustomDiffusionOptions.ModifierToken"/> with a
+/// trainable row initialised from <see cref="CustomDiffusionOptions.InitializerToken"/>, and replaces <c>to_k</c> and <c>to_v</c>
+/// of every <c>attn2</c> by a trainable float32 copy of the pretrained weight whose keys/values at token position 0 are detached
+/// (diffusers' <c>CustomDiffusionAttnProcessor</c>). The UNet's state-dict keys are unchanged (<c>...attn2.to_k.weight</c> is
+/// the trained copy). SD v1.5: 32 tensors, 19,169,280 parameters.
+/// </para>
+/// <para>
+/// Artifacts: <c>pytorch_custom_diffusion_weights.safetensors</c> with keys
+/// <c>&lt;attn2 path&gt;.processor.to_k_custom_diffusion.weight</c> / <c>.to_v_custom_diffusion.weight</c>, and
+/// <c>&lt;token&gt;.safetensors</c> = <c>{token: float32 [hidden]}</c> (1-D), both with metadata <c>{"format": "pt"}</c>;
+/// <see cref="LoadWeights"/> reads them.
+/// </para>
+/// </remarks>
+public sealed partial class CustomDiffusion : PersonalizationMethod
+{
+    private readonly List<KeyValuePair<string, CustomDiffusionProjection>> _projections = [];
+    private Parameter? _tokenRow;
+    private IReadOnlyList<(string Name, Parameter Parameter)> _trainable = [];
+
+    /// <summary>Creates the method.</summary>
+    /// <param name="options">The settings; null for the defaults.</param>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
+    public CustomDiffusion(CustomDiffusionOptions? options = null)
+    {
+        options ??= new CustomDiffusionOptions();
+        options.Validate();
+        Options = options;
+    }
+
+    /// <summary>The settings.</summary>
+    public CustomDiffusionOptions Options { get; }
+
+    /// <inheritdoc/>
+    public override string Name => "custom-diffusion";
+
+    /// <summary>The modifier token, <see cref="CustomDiffusionOptions.ModifierToken"/>.</summary>
+    public override string Placeholder => Options.ModifierToken;
+
+    /// <summary>
+    /// The authors' setup: batch 2, learning rate 1e-5 × 2 = 2e-5 (4e-5 with prior preservation: the authors double it with class
+    /// images, see <see cref="PersonalizationDefaults.LearningRateFor"/>), 500 steps, DVAR N = 180, α = 0.15, gradient clipping 1.0, no flip.
+    /// </summary>
+    public override PersonalizationDefaults Defaults => new(
+        LearningRate: 1e-5 * 2,
+        BatchSize: 2,
+        MaxSteps: 500,
+        Dvar: DvarOptions.CustomDiffusion,
+        Templates: Options.Templates,
+        MaxGradientNorm: 1.0,
+        RandomFlip: false)
+    {
+        PriorLossWeight = Options.PriorLossWeight,
+        PriorPreservationLearningRate = 1e-5 * 2 * 2,
+    };
+
+    /// <summary>
+    /// The modifier row, named <c>text_encoder.text_model.embeddings.trainable_token_rows_{k}</c>, then the key and value weights of
+    /// every <c>attn2</c>, named by their UNet keys (<c>unet.&lt;attn2 path&gt;.to_k.weight</c>, <c>.to_v.weight</c>).
+    /// </summary>
+    public override IReadOnlyList<(string Name, Parameter Parameter)> TrainableParameters => _trainable;
+
+    /// <summary>True: the modifier token's row trains.</summary>
+    public override bool TrainsTextConditioning => true;
+
+    /// <summary>Writes <c>pytorch_custom_diffusion_weights.safetensors</c> and <c>&lt;ModifierToken&gt;.safetensors</c>.</summary>
+    /// <param name="folder">The output folder (created if needed).</param>
+    /// <returns>The paths of the files written.</returns>
+    /// <exception cref="ArgumentException"><paramref name="folder"/> is null or empty.</exception>
+    /// <exception cref="InvalidOperationException">The method is not attached.</exception>
+    public override IReadOnlyList<string> SaveArtifacts(string folder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        RequirePipeline();
+        string weightsPath = Path.Combine(folder, CustomDiffusionWeightsFile.FileName);
+        CustomDiffusionWeightsFile.Write(weightsPath, _projections.Select(p => new KeyValuePair<string, Tensor>(p.Key, p.Value.Weight)));
+        string tokenPath = Path.Combine(folder, Options.ModifierToken + ".safetensors");
+        using (var row = _tokenRow!.detach().squeeze(0))
+        {
+            TokenEmbeddingFile.Write(tokenPath, Options.ModifierToken, row);
+        }
+
+        return [weightsPath, tokenPath];
+    }
+
+    /// <inheritdoc/>
+    protected override void AttachCore(StableDiffusionPipeline pipeline)
+    {
+        PipelineParameters.FreezeAll(pipeline);
+        var crossAttentions = CustomDiffusionWeightsFile.CrossAttentions(pipeline.Unet);
+        if (crossAttentions.SelectMany(a => CustomDiffusionWeightsFile.Projections.Select(a.Attention.GetProjection)).Any(p => p is not Linear))
+        {
+            throw new ArgumentException("The UNet's cross-attention key/value projections are already replaced (Custom Diffusion or LoRA attached or loaded).", nameof(pipeline));
+        }
+
+        _tokenRow = PlaceholderTokens.AddTrainable(
+            pipeline, [Options.ModifierToken], Options.InitializerToken, nameof(CustomDiffusionOptions.InitializerToken), vocabularyEntryFirst: true);
+        var trainable = new List<(string Name, Parameter Parameter)>
+        {
+            (PipelineParameters.NameOf(pipeline.TextEncoder, _tokenRow, PipelineParameters.TextEncoderPrefix), _tokenRow),
+        };
+        foreach (var (path, attention) in crossAttentions)
+        {
+            foreach (var projection in CustomDiffusionWeightsFile.Projections)
+            {
+                var linear = (Linear)attention.GetProjection(projection);
+                var replacement = new CustomDiffusionProjection(linear.weight!, linear.weight!.device, trainable: true);
+                attention.ReplaceProjection(projection, replacement).Dispose();
+                _projections.Add(new(CustomDiffusionWeightsFile.KeyOf(path, projection), replacement));
+                string name = projection == AttentionProjection.Key ? "to_k" : "to_v";
+                trainable.Add(($"{PipelineParameters.UnetPrefix}{path}.{name}.weight", replacement.Weight));
+            }
+        }
+
+        _trainable = trainable;
+    }
+}

@@ -1,0 +1,166 @@
+using Dvar.Stopping.Criteria;
+using Dvar.Stopping.Diagnostics;
+using Dvar.Stopping.Evaluation;
+using Dvar.Stopping.Training;
+
+namespace Dvar.Stopping.TorchSharp.Personalization;
+
+/// <summary>What a <see cref="PersonalizationTrainer"/> trains, for how long, and how it decides to stop.</summary>
+/// <remarks>
+/// Immutable; validated once, by the <see cref="PersonalizationTrainer"/> constructor (errors name the option). Options left
+/// null take the method's <see cref="PersonalizationMethod.Defaults"/>. The optimizer is AdamW with betas (0.9, 0.999),
+/// weight decay 1e-2, ε 1e-8 and a constant learning rate.
+/// </remarks>
+public sealed record PersonalizationTrainerOptions
+{
+    /// <summary>The method, already attached to its pipeline (<see cref="PersonalizationMethod.Attach"/>).</summary>
+    public required PersonalizationMethod Method { get; init; }
+
+    /// <summary>The concept's images and captions; its placeholder must be the method's.</summary>
+    /// <value>Images at a resolution whose latents the UNet accepts (a multiple of the VAE and UNet downsampling factors).</value>
+    public required ConceptData Data { get; init; }
+
+    /// <summary>Where the artifacts, <c>history.csv</c>, <c>training-summary.json</c> and <c>checkpoints/</c> go (created if needed).</summary>
+    public required string OutputFolder { get; init; }
+
+    /// <summary>The step cap.</summary>
+    /// <value>At least 1; null (default) for the method's <see cref="PersonalizationDefaults.MaxSteps"/>.</value>
+    public int? MaxSteps { get; init; }
+
+    /// <summary>The AdamW learning rate.</summary>
+    /// <value>A finite number greater than 0; null (default) for the method's
+    /// <see cref="PersonalizationDefaults.LearningRateFor"/> (its prior-preservation rate when <see cref="Data"/> has class images).</value>
+    public double? LearningRate { get; init; }
+
+    /// <summary>The number of instance items per training batch (prior preservation adds as many class items).</summary>
+    /// <value>At least 1; null (default) for the method's <see cref="PersonalizationDefaults.BatchSize"/>.</value>
+    public int? BatchSize { get; init; }
+
+    /// <summary>The gradient clipping norm (L2 over all trainable parameters).</summary>
+    /// <value>Greater than 0; <see cref="double.PositiveInfinity"/> disables clipping; null (default) for the method's
+    /// <see cref="PersonalizationDefaults.MaxGradientNorm"/> (itself null for none).</value>
+    public double? MaxGradientNorm { get; init; }
+
+    /// <summary>The seed of the training generator, which draws every training batch.</summary>
+    /// <value>At least 0. Default 0.</value>
+    public long TrainingSeed { get; init; }
+
+    /// <summary>The seed of the evaluator's own generator.</summary>
+    /// <value>At least 0. Default 1.</value>
+    public long EvaluationSeed { get; init; } = 1;
+
+    /// <summary>The number of items in the deterministic evaluation batch.</summary>
+    /// <value>From 1 to the scheduler's number of training timesteps. Default 8 (the paper).</value>
+    public int EvaluationBatchSize { get; init; } = 8;
+
+    /// <summary>Evaluate L_det (and ask the criterion) every this many steps; 0 never evaluates (a plain fixed-budget run).</summary>
+    /// <value>At least 0. Default 1 (every step, as the paper).</value>
+    public int EvaluationFrequency { get; init; } = 1;
+
+    /// <summary>Which sources of randomness the evaluation batch keeps fixed.</summary>
+    /// <value>Default <see cref="FrozenSources.All"/> (L_det).</value>
+    public FrozenSources FrozenSources { get; init; } = FrozenSources.All;
+
+    /// <summary>The stopping criterion fed with L_det; the trainer owns it (give each trainer a fresh one).</summary>
+    /// <value>Any criterion that has observed nothing; null (default) for <see cref="DvarCriterion"/> with the method's
+    /// <see cref="PersonalizationDefaults.Dvar"/> preset.</value>
+    public IStoppingCriterion? Criterion { get; init; }
+
+    /// <summary>Write a checkpoint every this many steps (a checkpoint is always written on cancellation).</summary>
+    /// <value>At least 0. Default 0 (no periodic checkpoints).</value>
+    public int CheckpointInterval { get; init; }
+
+    /// <summary>The weight w of the class items' loss with prior preservation: <c>loss = mse(instance) + w · mse(class)</c>.</summary>
+    /// <value>A finite number at least 0; null (default) for the method's <see cref="PersonalizationDefaults.PriorLossWeight"/>
+    /// (1 in diffusers' DreamBooth and Custom Diffusion). Used only when <see cref="Data"/> has class images.</value>
+    public double? PriorLossWeight { get; init; }
+
+    /// <summary>How the stopping monitor keeps its history and how often it logs.</summary>
+    /// <value>Default <see cref="StoppingMonitorOptions.Default"/> (keep every step, log every 50th).</value>
+    public StoppingMonitorOptions Monitor { get; init; } = StoppingMonitorOptions.Default;
+
+    /// <summary>The step cap in effect.</summary>
+    internal int EffectiveMaxSteps => MaxSteps ?? Method.Defaults.MaxSteps;
+
+    /// <summary>The learning rate in effect.</summary>
+    internal double EffectiveLearningRate => LearningRate ?? Method.Defaults.LearningRateFor(Data.HasPriorPreservation);
+
+    /// <summary>The batch size in effect.</summary>
+    internal int EffectiveBatchSize => BatchSize ?? Method.Defaults.BatchSize;
+
+    /// <summary>The clipping norm in effect, or null for none.</summary>
+    internal double? EffectiveMaxGradientNorm =>
+        (MaxGradientNorm ?? Method.Defaults.MaxGradientNorm) is { } norm && double.IsFinite(norm) ? norm : null;
+
+    /// <summary>The prior-preservation loss weight in effect.</summary>
+    internal double EffectivePriorLossWeight => PriorLossWeight ?? Method.Defaults.PriorLossWeight;
+
+    /// <summary>The evaluator's options.</summary>
+    internal DeterministicEvaluatorOptions EvaluatorOptions => new()
+    {
+        BatchSize = EvaluationBatchSize,
+        Seed = EvaluationSeed,
+        FrozenSources = FrozenSources,
+    };
+
+    /// <summary>Checks every option; the trainer's constructor calls this and nothing else validates.</summary>
+    /// <exception cref="ArgumentNullException">A required option is null; the parameter name is the option's.</exception>
+    /// <exception cref="ArgumentException">The method is not attached, or the data does not fit it; the parameter name is the option's.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the parameter name is the option's.</exception>
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Method, nameof(Method));
+        ArgumentNullException.ThrowIfNull(Data, nameof(Data));
+        ArgumentNullException.ThrowIfNull(Monitor, nameof(Monitor));
+        if (string.IsNullOrWhiteSpace(OutputFolder))
+        {
+            throw new ArgumentException($"{nameof(OutputFolder)} must be a folder path; got '{OutputFolder}'.", nameof(OutputFolder));
+        }
+
+        var pipeline = Method.Pipeline
+            ?? throw new ArgumentException($"The {Method.Name} method is not attached to a pipeline; call Attach first.", nameof(Method));
+        if (Method.TrainableParameters.Count == 0)
+        {
+            throw new ArgumentException($"The {Method.Name} method has no trainable parameters.", nameof(Method));
+        }
+
+        DeterministicEvaluator.CheckPlaceholder(Method, Data, nameof(Data));
+        int factor = pipeline.VaeScaleFactor * pipeline.Unet.DownsamplingFactor;
+        if (Data.Images.Resolution % factor != 0)
+        {
+            throw new ArgumentException(
+                $"The concept's images are {Data.Images.Resolution} px; this pipeline needs a multiple of {factor} (VAE factor {pipeline.VaeScaleFactor} x UNet factor {pipeline.Unet.DownsamplingFactor}).",
+                nameof(Data));
+        }
+
+        Guard.AtLeast(EffectiveMaxSteps, 1, nameof(MaxSteps));
+        Guard.PositiveFinite(EffectiveLearningRate, nameof(LearningRate));
+        Guard.AtLeast(EffectiveBatchSize, 1, nameof(BatchSize));
+        if (MaxGradientNorm is { } norm && !(norm > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxGradientNorm), $"{nameof(MaxGradientNorm)} must be greater than 0 (PositiveInfinity for no clipping); got {Guard.Format(norm)}.");
+        }
+
+        Guard.AtLeast(TrainingSeed, 0, nameof(TrainingSeed));
+        Guard.AtLeast(EvaluationSeed, 0, nameof(EvaluationSeed));
+        Guard.AtLeast(EvaluationBatchSize, 1, nameof(EvaluationBatchSize));
+        if (EvaluationBatchSize > pipeline.Scheduler.NumTrainTimesteps)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(EvaluationBatchSize),
+                $"{nameof(EvaluationBatchSize)} must be at most the scheduler's {pipeline.Scheduler.NumTrainTimesteps} training timesteps; got {EvaluationBatchSize}.");
+        }
+
+        Guard.AtLeast(EvaluationFrequency, 0, nameof(EvaluationFrequency));
+        DeterministicEvaluatorOptions.ValidateSources(FrozenSources, nameof(FrozenSources));
+        Guard.AtLeast(CheckpointInterval, 0, nameof(CheckpointInterval));
+        Guard.NonNegativeFinite(EffectivePriorLossWeight, nameof(PriorLossWeight));
+        if (Criterion is { Observations: > 0 } used)
+        {
+            throw new ArgumentException(
+                $"The {used.Name} criterion has already observed {used.Observations} values; give each trainer a fresh criterion.", nameof(Criterion));
+        }
+
+        Monitor.Validate();
+    }
+}

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using Dvar.Stopping.Criteria;
+using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.Training;
+using Microsoft.Extensions.Logging;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Dvar.Stopping.TorchSharp.Personalization;
+
+/// <summary>The state of one training run: the training generator, optimizer, evaluator, monitor, step counter and timers.</summary>
+/// <remarks>Everything a checkpoint saves lives here (see <see cref="TrainingCheckpoint"/>).</remarks>
+internal sealed class TrainingSession : IDisposable
+{
+    private readonly LatentPosteriorCache _instances;
+    private readonly LatentPosteriorCache? _classes;
+    private readonly TrainingBatchSampler _sampler;
+    private readonly DiffusionObjective _objective;
+    private readonly Stopwatch _trainingClock = new();
+    private readonly Stopwatch _evaluationClock = new();
+    private TimeSpan _earlierTrainingTime;
+    private TimeSpan _earlierEvaluationTime;
+
+    /// <summary>Builds the run's state from validated options.</summary>
+    /// <param name="options">The validated options.</param>
+    /// <param name="logger">Where the monitor and evaluator log.</param>
+    public TrainingSession(PersonalizationTrainerOptions options, ILogger logger)
+    {
+        Options = options;
+        Method = options.Method;
+        Pipeline = Method.Pipeline!;
+        var data = options.Data;
+        Generator = new Generator((ulong)options.TrainingSeed, CPU);
+        _instances = new LatentPosteriorCache(Pipeline, data.Images);
+        _classes = data.ClassImages is { } classImages ? new LatentPosteriorCache(Pipeline, classImages) : null;
+        _sampler = new TrainingBatchSampler(Pipeline, data, _instances, _classes, options.EffectiveBatchSize, Method.Defaults.RandomFlip);
+        _objective = new DiffusionObjective(Pipeline, options.EffectivePriorLossWeight);
+        Parameters = [.. Method.TrainableParameters.Select(p => p.Parameter)];
+        Optimizer = optim.AdamW(Parameters, options.EffectiveLearningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 1e-2);
+        Monitor = new StoppingMonitor(options.Criterion ?? new DvarCriterion(Method.Defaults.Dvar), options.Monitor, logger);
+        Evaluator = options.EvaluationFrequency > 0
+            ? new DeterministicEvaluator(Method, data, options.EvaluatorOptions, _instances, logger)
+            : null;
+    }
+
+    /// <summary>The run's options.</summary>
+    public PersonalizationTrainerOptions Options { get; }
+
+    /// <summary>The method being trained.</summary>
+    public PersonalizationMethod Method { get; }
+
+    /// <summary>The method's pipeline.</summary>
+    public StableDiffusionPipeline Pipeline { get; }
+
+    /// <summary>The training generator (CPU): every training batch is drawn from it and nothing else draws from it.</summary>
+    public Generator Generator { get; }
+
+    /// <summary>The trainable parameters, in <see cref="PersonalizationMethod.TrainableParameters"/> order.</summary>
+    public IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary>The optimizer.</summary>
+    public AdamW Optimizer { get; }
+
+    /// <summary>The monitor that feeds L_det to the criterion.</summary>
+    public StoppingMonitor Monitor { get; }
+
+    /// <summary>The evaluator, or null when <see cref="PersonalizationTrainerOptions.EvaluationFrequency"/> is 0.</summary>
+    public DeterministicEvaluator? Evaluator { get; }
+
+    /// <summary>The number of optimizer steps taken (including those before a resume).</summary>
+    public long Step { get; private set; }
+
+    /// <summary>The training loss of the last step, or null before the first.</summary>
+    public double? LastTrainingLoss { get; private set; }
+
+    /// <summary>The time spent in training steps, earlier sessions included.</summary>
+    public TimeSpan TrainingTime => _earlierTrainingTime + _trainingClock.Elapsed;
+
+    /// <summary>The time spent evaluating, earlier sessions included.</summary>
+    public TimeSpan EvaluationTime => _earlierEvaluationTime + _evaluationClock.Elapsed;
+
+    /// <summary>Takes one training step: batch, loss, backward, the method's hook, clipping, AdamW, zero grad, the method's hook.</summary>
+    /// <returns>The step's training loss.</returns>
+    public double TrainStep()
+    {
+        _trainingClock.Start();
+        try
+        {
+            using var scope = NewDisposeScope();
+            using var batch = _sampler.Draw(Generator);
+            var loss = _objective.Loss(batch, Method.TrainsTextConditioning);
+            loss.backward();
+            Method.OnGradientsComputed();
+            if (Options.EffectiveMaxGradientNorm is { } norm)
+            {
+                nn.utils.clip_grad_norm_(Parameters, norm);
+            }
+
+            Optimizer.step();
+            Optimizer.zero_grad();
+            Method.OnOptimizerStepped();
+            Step++;
+            LastTrainingLoss = loss.item<float>();
+            return LastTrainingLoss.Value;
+        }
+        finally
+        {
+            _trainingClock.Stop();
+        }
+    }
+
+    /// <summary>Evaluates the current parameters and feeds L_det to the monitor as <see cref="Step"/>.</summary>
+    /// <returns>The criterion's decision.</returns>
+    public StopDecision Observe()
+    {
+        _evaluationClock.Start();
+        try
+        {
+            // Not cancellable: a step and its evaluation complete together, so a checkpoint never splits them.
+            return Monitor.Observe(Step, LastTrainingLoss, Evaluator!, CancellationToken.None);
+        }
+        finally
+        {
+            _evaluationClock.Stop();
+        }
+    }
+
+    /// <summary>Sets the counters restored from a checkpoint.</summary>
+    /// <param name="step">The steps taken.</param>
+    /// <param name="lastTrainingLoss">The last step's training loss.</param>
+    /// <param name="trainingTime">The training time so far.</param>
+    /// <param name="evaluationTime">The evaluation time so far.</param>
+    public void RestoreCounters(long step, double? lastTrainingLoss, TimeSpan trainingTime, TimeSpan evaluationTime)
+    {
+        Step = step;
+        LastTrainingLoss = lastTrainingLoss;
+        _earlierTrainingTime = trainingTime;
+        _earlierEvaluationTime = evaluationTime;
+        _trainingClock.Reset();
+        _evaluationClock.Reset();
+    }
+
+    /// <summary>Disposes the evaluator, optimizer, generator and caches (not the method or its pipeline).</summary>
+    public void Dispose()
+    {
+        Evaluator?.Dispose();
+        Optimizer.Dispose();
+        Generator.Dispose();
+        _instances.Dispose();
+        _classes?.Dispose();
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dvar.Stopping.IO;
+using Dvar.Stopping.Training;
+
+namespace Dvar.Stopping.TorchSharp.Personalization;
+
+/// <summary>Writes <c>training-summary.json</c>: how a run ended, its settings, timings and outputs.</summary>
+/// <remarks>Fields: <c>format</c> (<c>dvar-stopping/training-summary</c>), <c>version</c> (1), <c>method</c>,
+/// <c>placeholder</c>, <c>stepsTrained</c>, <c>maxSteps</c>, <c>stopReason</c>, <c>criterion</c> (<c>name</c>,
+/// <c>reason</c>, <c>statistic</c>, <c>threshold</c>, <c>firedBy</c>), <c>finalDeterministicLoss</c>, <c>bestStep</c>,
+/// <c>bestDeterministicLoss</c>, <c>run</c> (the options a resume must repeat), <c>trainingSeconds</c>,
+/// <c>evaluationSeconds</c>, <c>artifacts</c>, <c>history</c>, <c>checkpoint</c> (paths relative to the output folder).
+/// Non-finite numbers are the strings <c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c>.</remarks>
+internal static class TrainingSummary
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>Writes the summary atomically.</summary>
+    /// <param name="result">The run's result.</param>
+    /// <param name="options">The run's options.</param>
+    public static void Write(TrainingResult result, PersonalizationTrainerOptions options)
+    {
+        string folder = options.OutputFolder;
+        var run = new JsonObject();
+        foreach (var (name, value) in CheckpointManifest.RunOf(options))
+        {
+            run[name] = value;
+        }
+
+        var decision = result.Decision;
+        var root = new JsonObject
+        {
+            ["format"] = "dvar-stopping/training-summary",
+            ["version"] = 1,
+            ["method"] = options.Method.Name,
+            ["placeholder"] = options.Method.Placeholder,
+            ["stepsTrained"] = result.StepsTrained,
+            ["maxSteps"] = options.EffectiveMaxSteps,
+            ["stopReason"] = result.StopReason.ToString(),
+            ["criterion"] = new JsonObject
+            {
+                ["name"] = result.CriterionName,
+                ["reason"] = decision?.Reason.ToString(),
+                ["statistic"] = MonitorStateJson.FromDouble(decision?.Statistic),
+                ["threshold"] = MonitorStateJson.FromDouble(decision?.Threshold),
+                ["firedBy"] = decision?.FiredBy,
+            },
+            ["finalDeterministicLoss"] = MonitorStateJson.FromDouble(result.FinalDeterministicLoss),
+            ["bestStep"] = result.BestStep,
+            ["bestDeterministicLoss"] = MonitorStateJson.FromDouble(result.BestDeterministicLoss),
+            ["run"] = run,
+            ["trainingSeconds"] = result.TrainingTime.TotalSeconds,
+            ["evaluationSeconds"] = result.EvaluationTime.TotalSeconds,
+            ["artifacts"] = new JsonArray([.. result.ArtifactPaths.Select(p => (JsonNode?)JsonValue.Create(Relative(folder, p)))]),
+            ["history"] = Relative(folder, result.HistoryCsvPath),
+            ["checkpoint"] = result.CheckpointPath is { } checkpoint ? Relative(folder, checkpoint) : null,
+        };
+        AtomicFile.WriteAllText(result.SummaryPath, writer => writer.Write(root.ToJsonString(Indented)));
+    }
+
+    private static string Relative(string folder, string path) => Path.GetRelativePath(folder, path).Replace('\\', '/');
+}
