@@ -183,6 +183,18 @@ public class CustomDiffusionTests
     }
 
     [Fact]
+    public void LoadWeights_OnlyPickledWeights_RefusesWithClearMessage()
+    {
+        using var dir = new TemporaryDirectory();
+        File.WriteAllBytes(Path.Combine(dir.Path, "pytorch_custom_diffusion_weights.bin"), [(byte)'P', (byte)'K', 3, 4, 0, 0, 0, 0, 0]);
+        using var pipeline = TinyPipeline.Load();
+
+        var e = Assert.Throws<NotSupportedException>(() => CustomDiffusion.LoadWeights(pipeline, dir.Path));
+
+        Assert.Contains("pytorch_custom_diffusion_weights.bin", e.Message);
+    }
+
+    [Fact]
     public void LoadWeights_MissingFolder_ThrowsDirectoryNotFound()
     {
         using var pipeline = TinyPipeline.Load();
