@@ -85,9 +85,9 @@ public sealed partial class CustomDiffusion : PersonalizationMethod
         string weightsPath = Path.Combine(folder, CustomDiffusionWeightsFile.FileName);
         CustomDiffusionWeightsFile.Write(weightsPath, _projections.Select(p => new KeyValuePair<string, Tensor>(p.Key, p.Value.Weight)));
         string tokenPath = Path.Combine(folder, Options.ModifierToken + ".safetensors");
-        using (var row = _tokenRow!.detach().squeeze(0))
+        using (NewDisposeScope())
         {
-            TokenEmbeddingFile.Write(tokenPath, Options.ModifierToken, row);
+            TokenEmbeddingFile.Write(tokenPath, Options.ModifierToken, _tokenRow!.detach().squeeze(0));
         }
 
         return [weightsPath, tokenPath];

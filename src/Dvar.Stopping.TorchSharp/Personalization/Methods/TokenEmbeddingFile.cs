@@ -19,8 +19,8 @@ internal static class TokenEmbeddingFile
     /// <param name="rows">The embedding: [n, hidden] (Textual Inversion) or [hidden] (Custom Diffusion).</param>
     public static void Write(string path, string token, Tensor rows)
     {
-        using var values = rows.detach().to(ScalarType.Float32, CPU);
-        SafetensorsFile.Write(path, [new(token, values)], Metadata);
+        using var scope = NewDisposeScope();
+        SafetensorsFile.Write(path, [new(token, rows.detach().to(ScalarType.Float32, CPU))], Metadata);
     }
 
     /// <summary>Reads one embedding, checking the format, the width and the values.</summary>
