@@ -7,31 +7,40 @@ namespace Dvar.Stopping.TorchSharp.Personalization.Lora;
 /// <summary>Puts LoRA layers into a UNet (trainable or loaded), and fuses them back into plain linear layers.</summary>
 internal static class LoraAdapters
 {
-    /// <summary>
-    /// Wraps every target layer with a trainable LoRA: <c>down ~ N(0, (1/r)²)</c> drawn from a CPU generator seeded with
-    /// <paramref name="seed"/> (layer by layer in target order), <c>up = 0</c>, scale <c>alpha / r</c>; float32 on the layer's device.
-    /// </summary>
+    /// <summary>The target layers of a UNet, each checked to be a plain linear layer; changes nothing.</summary>
     /// <param name="unet">The UNet.</param>
     /// <param name="includeFeedForward">Whether to adapt the GEGLU projections too.</param>
+    /// <returns>The targets with their layers, in target order.</returns>
+    /// <exception cref="ArgumentException">A target is not a plain linear layer (e.g. it already has a LoRA); the message names it.</exception>
+    public static IReadOnlyList<(LoraTarget Target, Linear Linear)> PlainTargets(UNet2DConditionModel unet, bool includeFeedForward)
+    {
+        var targets = new List<(LoraTarget Target, Linear Linear)>();
+        foreach (var target in LoraTargets.Find(unet, includeFeedForward))
+        {
+            var linear = target.Current() as Linear
+                ?? throw new ArgumentException($"{target.Path} is not a plain linear layer (it already has a LoRA or another adapter).", nameof(unet));
+            targets.Add((target, linear));
+        }
+
+        return targets;
+    }
+
+    /// <summary>
+    /// Wraps target layers with a trainable LoRA: <c>down ~ N(0, (1/r)²)</c> drawn from a CPU generator seeded with
+    /// <paramref name="seed"/> (layer by layer in target order), <c>up = 0</c>, scale <c>alpha / r</c>; float32 on the layer's device.
+    /// </summary>
+    /// <param name="targets">The targets, from <see cref="PlainTargets"/>.</param>
     /// <param name="rank">r ≥ 1.</param>
     /// <param name="alpha">alpha &gt; 0.</param>
     /// <param name="seed">The seed of the initialisation.</param>
     /// <returns>The wrappers by module path, in target order.</returns>
-    /// <exception cref="InvalidOperationException">A target is not a plain linear layer (e.g. it already has a LoRA).</exception>
-    public static IReadOnlyList<(string Path, LoraLinear Layer)> AttachTrainable(UNet2DConditionModel unet, bool includeFeedForward, int rank, double alpha, ulong seed)
+    public static IReadOnlyList<(string Path, LoraLinear Layer)> AttachTrainable(IReadOnlyList<(LoraTarget Target, Linear Linear)> targets, int rank, double alpha, ulong seed)
     {
-        var targets = LoraTargets.Find(unet, includeFeedForward);
-        var linears = targets.Select(t => (Target: t, Linear: t.Current() as Linear)).ToList();
-        if (linears.FirstOrDefault(l => l.Linear is null) is { Target: { } taken })
-        {
-            throw new InvalidOperationException($"{taken.Path} is not a plain linear layer (it already has a LoRA or another adapter).");
-        }
-
         using var generator = new Generator(seed);
-        var layers = new List<(string Path, LoraLinear Layer)>(linears.Count);
-        foreach (var (target, linear) in linears)
+        var layers = new List<(string Path, LoraLinear Layer)>(targets.Count);
+        foreach (var (target, linear) in targets)
         {
-            var device = linear!.weight!.device;
+            var device = linear.weight!.device;
             Tensor down, up;
             using (NewDisposeScope())
             {

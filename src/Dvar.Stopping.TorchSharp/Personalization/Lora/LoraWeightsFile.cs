@@ -39,6 +39,7 @@ internal static class LoraWeightsFile
     /// <param name="targets">The UNet's target layers by module path.</param>
     /// <returns>The float32 CPU (down, up) pair of every module path in the file; the caller owns the tensors.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="NotSupportedException">The file is a pickle (e.g. <c>pytorch_lora_weights.bin</c>).</exception>
     /// <exception cref="InvalidDataException">
     /// The file is not a valid safetensors file, or it does not fit the UNet: one message lists every unknown or unsupported key,
     /// every layer missing its <c>down</c> or <c>up</c> half, every layer that already has a LoRA, and every shape mismatch.
@@ -50,6 +51,7 @@ internal static class LoraWeightsFile
             throw new FileNotFoundException($"LoRA file not found: {path}", path);
         }
 
+        PickleFiles.ThrowIfPickle(path);
         var header = SafetensorsFile.ReadHeader(path);
         Check(header, targets).ThrowIfAny(path, "this UNet");
 

@@ -21,7 +21,7 @@ public sealed partial class CustomDiffusion
     /// <exception cref="ArgumentException"><paramref name="folder"/> is empty, or a token already exists.</exception>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">The weights file does not exist.</exception>
-    /// <exception cref="NotSupportedException">A token file is a pickle.</exception>
+    /// <exception cref="NotSupportedException">The weights exist only as a pickled <c>.bin</c> file, or a token file is a pickle.</exception>
     /// <exception cref="InvalidDataException">
     /// The weights do not fit the UNet (one message lists missing/unexpected keys and shape mismatches), or a token file is invalid.
     /// </exception>

@@ -85,9 +85,9 @@ public sealed partial class CustomDiffusion : PersonalizationMethod
         string weightsPath = Path.Combine(folder, CustomDiffusionWeightsFile.FileName);
         CustomDiffusionWeightsFile.Write(weightsPath, _projections.Select(p => new KeyValuePair<string, Tensor>(p.Key, p.Value.Weight)));
         string tokenPath = Path.Combine(folder, Options.ModifierToken + ".safetensors");
-        using (var row = _tokenRow!.detach().squeeze(0))
+        using (NewDisposeScope())
         {
-            TokenEmbeddingFile.Write(tokenPath, Options.ModifierToken, row);
+            TokenEmbeddingFile.Write(tokenPath, Options.ModifierToken, _tokenRow!.detach().squeeze(0));
         }
 
         return [weightsPath, tokenPath];
@@ -96,15 +96,16 @@ public sealed partial class CustomDiffusion : PersonalizationMethod
     /// <inheritdoc/>
     protected override void AttachCore(StableDiffusionPipeline pipeline)
     {
-        PipelineParameters.FreezeAll(pipeline);
         var crossAttentions = CustomDiffusionWeightsFile.CrossAttentions(pipeline.Unet);
         if (crossAttentions.SelectMany(a => CustomDiffusionWeightsFile.Projections.Select(a.Attention.GetProjection)).Any(p => p is not Linear))
         {
             throw new ArgumentException("The UNet's cross-attention key/value projections are already replaced (Custom Diffusion or LoRA attached or loaded).", nameof(pipeline));
         }
 
-        _tokenRow = PlaceholderTokens.AddTrainable(
+        int initializerId = PlaceholderTokens.CheckCanAddTrainable(
             pipeline, [Options.ModifierToken], Options.InitializerToken, nameof(CustomDiffusionOptions.InitializerToken), vocabularyEntryFirst: true);
+        PipelineParameters.FreezeAll(pipeline);
+        _tokenRow = PlaceholderTokens.AddTrainable(pipeline, [Options.ModifierToken], initializerId);
         var trainable = new List<(string Name, Parameter Parameter)>
         {
             (PipelineParameters.NameOf(pipeline.TextEncoder, _tokenRow, PipelineParameters.TextEncoderPrefix), _tokenRow),

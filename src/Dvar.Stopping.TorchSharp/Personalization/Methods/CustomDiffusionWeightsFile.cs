@@ -46,9 +46,16 @@ internal static class CustomDiffusionWeightsFile
     /// <param name="unet">The UNet.</param>
     /// <returns>The stored weights (CPU, stored dtype) by file key; the caller owns them.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="NotSupportedException">Only the pickled <c>.bin</c> form of the file exists.</exception>
     /// <exception cref="InvalidDataException">The file does not fit the UNet: one message lists the missing and unexpected keys and the shape mismatches.</exception>
     public static Dictionary<string, Tensor> Read(string path, UNet2DConditionModel unet)
     {
+        string pickled = Path.ChangeExtension(path, ".bin");
+        if (!File.Exists(path) && File.Exists(pickled))
+        {
+            PickleFiles.ThrowIfPickle(pickled);
+        }
+
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"Custom Diffusion weights not found: {path}", path);

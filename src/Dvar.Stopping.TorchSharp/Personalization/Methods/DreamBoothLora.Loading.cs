@@ -20,6 +20,7 @@ public sealed partial class DreamBoothLora
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="scale"/> is not finite.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="NotSupportedException">The file is a pickle (<c>.bin</c>); convert it to safetensors.</exception>
     /// <exception cref="InvalidDataException">
     /// The file does not fit the UNet; one message lists the unknown module paths, incomplete pairs, layers that already have a
     /// LoRA and shape mismatches. Nothing is changed then.

@@ -99,15 +99,19 @@ public sealed partial class DreamBoothLora : PersonalizationMethod
     /// <inheritdoc/>
     protected override void AttachCore(StableDiffusionPipeline pipeline)
     {
+        int? initializerId = Options.TrainTokenEmbedding
+            ? PlaceholderTokens.CheckCanAddTrainable(pipeline, [Options.Token], Options.InitializerToken!, nameof(DreamBoothLoraOptions.InitializerToken))
+            : null;
+        var targets = LoraAdapters.PlainTargets(pipeline.Unet, Options.TrainFeedForward);
         PipelineParameters.FreezeAll(pipeline);
         var trainable = new List<(string Name, Parameter Parameter)>();
-        if (Options.TrainTokenEmbedding)
+        if (initializerId is int id)
         {
-            _tokenRows = PlaceholderTokens.AddTrainable(pipeline, [Options.Token], Options.InitializerToken!, nameof(DreamBoothLoraOptions.InitializerToken));
+            _tokenRows = PlaceholderTokens.AddTrainable(pipeline, [Options.Token], id);
             trainable.Add((PipelineParameters.NameOf(pipeline.TextEncoder, _tokenRows, PipelineParameters.TextEncoderPrefix), _tokenRows));
         }
 
-        _layers = LoraAdapters.AttachTrainable(pipeline.Unet, Options.TrainFeedForward, Options.Rank, Options.Alpha ?? Options.Rank, Options.InitializationSeed);
+        _layers = LoraAdapters.AttachTrainable(targets, Options.Rank, Options.Alpha ?? Options.Rank, Options.InitializationSeed);
         foreach (var (path, layer) in _layers)
         {
             trainable.Add(($"{PipelineParameters.UnetPrefix}{path}.lora.down.weight", layer.Lora.Down));

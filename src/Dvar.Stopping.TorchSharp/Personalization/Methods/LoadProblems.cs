@@ -9,9 +9,6 @@ internal sealed class LoadProblems
 
     private readonly List<string> _problems = [];
 
-    /// <summary>Whether nothing was reported.</summary>
-    public bool IsEmpty => _problems.Count == 0;
-
     /// <summary>Whether a stored dtype is a floating-point type a model can take.</summary>
     /// <param name="type">The stored dtype.</param>
     /// <returns>True for float16, bfloat16, float32 and float64.</returns>

@@ -20,7 +20,7 @@ internal static class PlaceholderTokens
     public static IReadOnlyList<string> Expand(string token, int vectors) =>
         [token, .. Enumerable.Range(1, vectors - 1).Select(i => token + "_" + i.ToString(CultureInfo.InvariantCulture))];
 
-    /// <summary>Adds new tokens with trainable rows, each initialised from the row of an initializer token.</summary>
+    /// <summary>Checks, changing nothing, that new tokens can be added with trainable rows, and resolves their initializer.</summary>
     /// <param name="pipeline">The pipeline.</param>
     /// <param name="tokens">The new tokens.</param>
     /// <param name="initializerToken">A string that encodes to exactly one existing token.</param>
@@ -30,10 +30,10 @@ internal static class PlaceholderTokens
     /// Custom Diffusion script does (<c>tokenizer.encode([token])</c> takes the list as already tokenized); otherwise, and for
     /// strings that are no entry, the text is encoded (diffusers' Textual Inversion: <c>toy</c> is <c>toy&lt;/w&gt;</c>).
     /// </param>
-    /// <returns>The trainable rows [tokens.Count, hidden] (float32), registered in the text encoder.</returns>
+    /// <returns>The id of the initializer token, for <see cref="AddTrainable"/>.</returns>
     /// <exception cref="ArgumentException">A token already exists, or the initializer is not exactly one token.</exception>
     /// <exception cref="InvalidOperationException">The tokenizer and the text encoder disagree on the vocabulary size.</exception>
-    public static Parameter AddTrainable(
+    public static int CheckCanAddTrainable(
         StableDiffusionPipeline pipeline, IReadOnlyList<string> tokens, string initializerToken, string initializerName, bool vocabularyEntryFirst = false)
     {
         int initializerId = vocabularyEntryFirst && pipeline.Tokenizer.TokenToId(initializerToken) is int entry && entry < pipeline.Tokenizer.Vocabulary.Tokens.Count
@@ -41,6 +41,16 @@ internal static class PlaceholderTokens
             : InitializerId(pipeline.Tokenizer, initializerToken, initializerName);
         EnsureNew(pipeline.Tokenizer, tokens);
         EnsureAligned(pipeline);
+        return initializerId;
+    }
+
+    /// <summary>Adds new tokens with trainable rows, each initialised from the row of an initializer token (checked by <see cref="CheckCanAddTrainable"/>).</summary>
+    /// <param name="pipeline">The pipeline.</param>
+    /// <param name="tokens">The new tokens.</param>
+    /// <param name="initializerId">The initializer's id.</param>
+    /// <returns>The trainable rows [tokens.Count, hidden] (float32), registered in the text encoder.</returns>
+    public static Parameter AddTrainable(StableDiffusionPipeline pipeline, IReadOnlyList<string> tokens, int initializerId)
+    {
         Parameter rows;
         using (NewDisposeScope())
         using (no_grad())

@@ -86,8 +86,9 @@ public sealed partial class TextualInversion : PersonalizationMethod
     /// <inheritdoc/>
     protected override void AttachCore(StableDiffusionPipeline pipeline)
     {
+        int initializerId = PlaceholderTokens.CheckCanAddTrainable(pipeline, Tokens, Options.InitializerToken, nameof(TextualInversionOptions.InitializerToken));
         PipelineParameters.FreezeAll(pipeline);
-        _rows = PlaceholderTokens.AddTrainable(pipeline, Tokens, Options.InitializerToken, nameof(TextualInversionOptions.InitializerToken));
+        _rows = PlaceholderTokens.AddTrainable(pipeline, Tokens, initializerId);
         _trainable = [(PipelineParameters.NameOf(pipeline.TextEncoder, _rows, PipelineParameters.TextEncoderPrefix), _rows)];
     }
 }

@@ -4,10 +4,7 @@ using static TorchSharp.torch;
 namespace Dvar.Stopping.TorchSharp.Personalization;
 
 /// <summary>Token embedding files: diffusers' <c>{token: [n, hidden]}</c> (or <c>[hidden]</c>) and A1111's <c>emb_params</c> safetensors.</summary>
-/// <remarks>
-/// Pickled PyTorch files (<c>.pt</c>, <c>.bin</c>, <c>.ckpt</c>, <c>.pth</c>, or any file whose bytes start like one) are refused: unpickling
-/// can run arbitrary code, so this library never does it.
-/// </remarks>
+/// <remarks>Pickled PyTorch files are refused (<see cref="PickleFiles"/>).</remarks>
 internal static class TokenEmbeddingFile
 {
     /// <summary>The A1111 (stable-diffusion-webui) safetensors key.</summary>
@@ -16,16 +13,14 @@ internal static class TokenEmbeddingFile
     /// <summary>The metadata diffusers writes.</summary>
     public static readonly IReadOnlyDictionary<string, string> Metadata = new Dictionary<string, string> { ["format"] = "pt" };
 
-    private static readonly string[] PickleExtensions = [".pt", ".pth", ".bin", ".ckpt"];
-
     /// <summary>Writes <c>{token: rows}</c> atomically, as float32 on the CPU.</summary>
     /// <param name="path">The file.</param>
     /// <param name="token">The key.</param>
     /// <param name="rows">The embedding: [n, hidden] (Textual Inversion) or [hidden] (Custom Diffusion).</param>
     public static void Write(string path, string token, Tensor rows)
     {
-        using var values = rows.detach().to(ScalarType.Float32, CPU);
-        SafetensorsFile.Write(path, [new(token, values)], Metadata);
+        using var scope = NewDisposeScope();
+        SafetensorsFile.Write(path, [new(token, rows.detach().to(ScalarType.Float32, CPU))], Metadata);
     }
 
     /// <summary>Reads one embedding, checking the format, the width and the values.</summary>
@@ -43,7 +38,7 @@ internal static class TokenEmbeddingFile
             throw new FileNotFoundException($"Embedding file not found: {path}", path);
         }
 
-        RejectPickle(path);
+        PickleFiles.ThrowIfPickle(path);
         var tensors = SafetensorsFile.ReadAll(path);
         try
         {
@@ -81,28 +76,5 @@ internal static class TokenEmbeddingFile
         }
 
         return rows.MoveToOuterDisposeScope();
-    }
-
-    private static void RejectPickle(string path)
-    {
-        Span<byte> head = stackalloc byte[9];
-        int read;
-        using (var stream = File.OpenRead(path))
-        {
-            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        }
-
-        // torch.save writes a zip archive ("PK\x03\x04") or, in the legacy format, a pickle starting with the PROTO opcode 0x80;
-        // a safetensors file starts with its 8-byte header length (which may begin with 0x80), then '{'.
-        bool zip = read >= 4 && head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4;
-        bool safetensorsHeader = read == 9 && head[8] == (byte)'{';
-        bool legacyPickle = read >= 1 && head[0] == 0x80 && !safetensorsHeader;
-        bool pickleName = PickleExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
-        if (zip || legacyPickle || pickleName)
-        {
-            throw new NotSupportedException(
-                $"{path} is a pickled PyTorch file; pickles can run arbitrary code and are never loaded here. " +
-                "Convert it to safetensors (e.g. torch.load it in a trusted Python session and save it with safetensors.torch.save_file).");
-        }
     }
 }

@@ -56,15 +56,9 @@ public class CustomDiffusionTests
     [Fact]
     public void Attach_TinyPipeline_KeepsUnetOutputBitIdentical()
     {
-        using var pipeline = TinyPipeline.Load();
-        using var probe = new UnetProbe(pipeline);
-        using var before = probe.Run(pipeline);
         using var method = new CustomDiffusion();
 
-        method.Attach(pipeline);
-
-        using var after = probe.Run(pipeline);
-        Assert.True(after.Equals(before));
+        UnetProbe.AssertAttachKeepsOutput(method);
     }
 
     [Fact]
@@ -72,18 +66,14 @@ public class CustomDiffusionTests
     {
         using var pipeline = TinyPipeline.Load();
         using var method = new CustomDiffusion();
-        using var beforeAttach = StateSnapshot.Take(pipeline);
-        method.Attach(pipeline);
-        using var attached = StateSnapshot.Take(pipeline);
 
-        double loss = TrainingStep.Run(pipeline, method, learningRate: 1e-3);
+        using var run = TrainingRun.AttachAndStep(pipeline, method, learningRate: 1e-3);
 
-        using var after = StateSnapshot.Take(pipeline);
-        Assert.True(double.IsFinite(loss));
-        Assert.Empty(attached.ChangedFrom(beforeAttach));
-        Assert.Equal([TokenRowsName], after.AddedSince(beforeAttach));
+        Assert.True(double.IsFinite(run.Loss));
+        Assert.Empty(run.Attached.ChangedFrom(run.BeforeAttach));
+        Assert.Equal([TokenRowsName], run.After.AddedSince(run.BeforeAttach));
         var expected = method.TrainableParameters.Select(p => p.Name).Order(StringComparer.Ordinal);
-        Assert.Equal(expected, after.ChangedFrom(attached).Order(StringComparer.Ordinal));
+        Assert.Equal(expected, run.After.ChangedFrom(run.Attached).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -190,6 +180,18 @@ public class CustomDiffusionTests
         using var after = StateSnapshot.Take(pipeline);
         Assert.Empty(after.ChangedFrom(before));
         Assert.Null(pipeline.Tokenizer.TokenToId("<new1>"));
+    }
+
+    [Fact]
+    public void LoadWeights_OnlyPickledWeights_RefusesWithClearMessage()
+    {
+        using var dir = new TemporaryDirectory();
+        File.WriteAllBytes(Path.Combine(dir.Path, "pytorch_custom_diffusion_weights.bin"), [(byte)'P', (byte)'K', 3, 4, 0, 0, 0, 0, 0]);
+        using var pipeline = TinyPipeline.Load();
+
+        var e = Assert.Throws<NotSupportedException>(() => CustomDiffusion.LoadWeights(pipeline, dir.Path));
+
+        Assert.Contains("pytorch_custom_diffusion_weights.bin", e.Message);
     }
 
     [Fact]

@@ -164,6 +164,19 @@ public partial class DreamBoothLoraTests
     }
 
     [Fact]
+    public void LoadWeights_PickledBinFile_RefusesWithClearMessage()
+    {
+        using var dir = new TemporaryDirectory();
+        string path = Path.Combine(dir.Path, "pytorch_lora_weights.bin");
+        File.WriteAllBytes(path, [(byte)'P', (byte)'K', 3, 4, 0, 0, 0, 0, 0]);
+        using var pipeline = TinyPipeline.Load();
+
+        var e = Assert.Throws<NotSupportedException>(() => DreamBoothLora.LoadWeights(pipeline, path));
+
+        Assert.Contains("pickle", e.Message);
+    }
+
+    [Fact]
     public void LoadWeights_MissingFile_ThrowsFileNotFound()
     {
         using var pipeline = TinyPipeline.Load();

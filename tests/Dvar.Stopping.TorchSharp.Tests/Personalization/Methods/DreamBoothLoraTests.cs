@@ -74,15 +74,9 @@ public partial class DreamBoothLoraTests
     [Fact]
     public void Attach_UpIsZero_UnetOutputBitIdenticalToBaseModel()
     {
-        using var pipeline = TinyPipeline.Load();
-        using var probe = new UnetProbe(pipeline);
-        using var before = probe.Run(pipeline);
         using var method = NewMethod();
 
-        method.Attach(pipeline);
-
-        using var after = probe.Run(pipeline);
-        Assert.True(after.Equals(before));
+        UnetProbe.AssertAttachKeepsOutput(method);
     }
 
     [Fact]
@@ -109,21 +103,17 @@ public partial class DreamBoothLoraTests
     {
         using var pipeline = TinyPipeline.Load();
         using var method = NewMethod();
-        using var beforeAttach = StateSnapshot.Take(pipeline);
-        method.Attach(pipeline);
-        using var attached = StateSnapshot.Take(pipeline);
 
-        double loss = TrainingStep.Run(pipeline, method, learningRate: 1e-3);
+        using var run = TrainingRun.AttachAndStep(pipeline, method, learningRate: 1e-3);
 
-        using var after = StateSnapshot.Take(pipeline);
-        Assert.True(double.IsFinite(loss));
-        Assert.Empty(after.ChangedFrom(beforeAttach));
+        Assert.True(double.IsFinite(run.Loss));
+        Assert.Empty(run.After.ChangedFrom(run.BeforeAttach));
         var trainable = method.TrainableParameters.Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(trainable, after.AddedSince(beforeAttach).Order(StringComparer.Ordinal));
+        Assert.Equal(trainable, run.After.AddedSince(run.BeforeAttach).Order(StringComparer.Ordinal));
 
         // AdamW's first step moves every up weight (zero-initialised, nonzero gradient) and the token row; down weights get no
         // gradient while up = 0 and move only by weight decay.
-        var changed = after.ChangedFrom(attached);
+        var changed = run.After.ChangedFrom(run.Attached);
         Assert.Contains(TokenRowsName, changed);
         Assert.All(method.TrainableParameters.Where(p => p.Name.EndsWith(".lora.up.weight", StringComparison.Ordinal)), p => Assert.Contains(p.Name, changed));
         Assert.All(changed, name => Assert.Contains(name, trainable));
@@ -239,6 +229,22 @@ public partial class DreamBoothLoraTests
         Assert.Equal(49408, pipeline.Tokenizer.VocabularySize);
         Assert.DoesNotContain(method.TrainableParameters, p => p.Name.StartsWith("text_encoder.", StringComparison.Ordinal));
         Assert.Equal("sks", method.Placeholder);
+    }
+
+    [Fact]
+    public void Attach_SecondLoraOnSamePipeline_ThrowsNamingALayerAndChangesNothing()
+    {
+        using var pipeline = TinyPipeline.Load();
+        using var first = NewMethod(token: false);
+        first.Attach(pipeline);
+        var keys = pipeline.Unet.state_dict().Keys.ToList();
+        using var second = new DreamBoothLora(new DreamBoothLoraOptions { Token = "<other>", InitializerToken = "dog" });
+
+        var e = Assert.Throws<ArgumentException>(() => second.Attach(pipeline));
+
+        Assert.Contains("down_blocks.0.attentions.0.transformer_blocks.0.attn1.to_q is not a plain linear layer", e.Message);
+        Assert.Null(pipeline.Tokenizer.TokenToId("<other>"));
+        Assert.Equal(keys, pipeline.Unet.state_dict().Keys);
     }
 
     [Fact]

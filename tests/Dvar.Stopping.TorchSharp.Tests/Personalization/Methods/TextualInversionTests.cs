@@ -49,18 +49,15 @@ public partial class TextualInversionTests
     {
         using var pipeline = TinyPipeline.Load();
         using var method = NewMethod(vectors: 2);
-        using var beforeAttach = StateSnapshot.Take(pipeline);
-        method.Attach(pipeline);
-        using var attached = StateSnapshot.Take(pipeline);
 
-        double loss = TrainingStep.Run(pipeline, method);
+        using var run = TrainingRun.AttachAndStep(pipeline, method, learningRate: 1e-2);
 
-        using var after = StateSnapshot.Take(pipeline);
-        Assert.True(double.IsFinite(loss));
-        Assert.Empty(attached.ChangedFrom(beforeAttach));
-        Assert.Equal([RowsName], after.AddedSince(beforeAttach));
-        Assert.Equal([RowsName], after.ChangedFrom(attached));
-        Assert.True(after[RowsName].sub(attached[RowsName]).abs().sum(1).gt(0).all().item<bool>(), "every vector moved");
+        Assert.True(double.IsFinite(run.Loss));
+        Assert.Empty(run.Attached.ChangedFrom(run.BeforeAttach));
+        Assert.Equal([RowsName], run.After.AddedSince(run.BeforeAttach));
+        Assert.Equal([RowsName], run.After.ChangedFrom(run.Attached));
+        using var moved = run.After[RowsName].sub(run.Attached[RowsName]).abs().sum(1);
+        Assert.True(moved.gt(0).all().item<bool>(), "every vector moved");
     }
 
     [Fact]
@@ -89,6 +86,7 @@ public partial class TextualInversionTests
         Assert.Contains("2 tokens (toy</w>, car</w>)", e.Message);
         Assert.Null(method.Pipeline);
         Assert.Equal(49408, pipeline.Tokenizer.VocabularySize);
+        Assert.Equal(pipeline.TextEncoder.parameters().Count(), TinyPipeline.ParametersRequiringGrad(pipeline).Count(n => n.StartsWith("text_encoder.", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Personalization;
 using Dvar.Stopping.TorchSharp.StableDiffusion;
 using static TorchSharp.torch;
 
@@ -27,6 +28,19 @@ internal sealed class UnetProbe : IDisposable
         using var scope = NewDisposeScope();
         var output = pipeline.Unet.forward(Sample.to(pipeline.Dtype), Timesteps, Conditioning.to(pipeline.Dtype));
         return output.to_type(ScalarType.Float32).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Asserts that attaching a method to a fresh tiny pipeline leaves the UNet's output bit for bit the same.</summary>
+    public static void AssertAttachKeepsOutput(PersonalizationMethod method)
+    {
+        using var pipeline = TinyPipeline.Load();
+        using var probe = new UnetProbe(pipeline);
+        using var before = probe.Run(pipeline);
+
+        method.Attach(pipeline);
+
+        using var after = probe.Run(pipeline);
+        Assert.True(after.Equals(before), $"{method.Name}: the UNet output changed on attach.");
     }
 
     public void Dispose()
