@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.Tests.Fixtures;
 
 /// <summary>The ordered <c>[key, shape]</c> lists and counts of the full-size SD v1.5 models (tests/fixtures/sd15-structure/keys.json).</summary>
 internal static class StructureKeys
@@ -20,17 +19,21 @@ internal static class StructureKeys
     public static List<(string Key, long[] Shape)> Of(nn.Module module) =>
         module.state_dict().Select(kv => (kv.Key, kv.Value.shape)).ToList();
 
-    /// <summary>Asserts the exact ordered key/shape list and the counts.</summary>
+    /// <summary>Asserts the exact ordered key/shape list and the counts; a failure names the first difference and the missing and unexpected entries.</summary>
     public static void AssertMatches(string model, nn.Module module)
     {
-        var (expected, tensors, parameters) = Read(model);
-        var actual = Of(module);
+        var (expectedKeys, tensors, parameters) = Read(model);
+        var actualKeys = Of(module);
+        var expected = expectedKeys.Select(Describe).ToList();
+        var actual = actualKeys.Select(Describe).ToList();
+        var firstDifference = actual.Zip(expected).Select((pair, i) => (pair, i)).FirstOrDefault(x => x.pair.First != x.pair.Second);
+        Assert.True(
+            actual.SequenceEqual(expected),
+            $"{actual.Count} tensors vs {expected.Count} expected; first difference at {firstDifference.i}: {firstDifference.pair.First} vs {firstDifference.pair.Second}; " +
+            $"missing: {string.Join(", ", expected.Except(actual).Take(10))}; unexpected: {string.Join(", ", actual.Except(expected).Take(10))}");
         Assert.Equal(tensors, actual.Count);
-        Assert.Equal(parameters, actual.Sum(k => k.Shape.Aggregate(1L, (a, b) => a * b)));
-        for (int i = 0; i < expected.Count; i++)
-        {
-            Assert.True(expected[i].Key == actual[i].Key, $"key {i}: expected {expected[i].Key}, got {actual[i].Key}");
-            Assert.True(expected[i].Shape.SequenceEqual(actual[i].Shape), $"{expected[i].Key}: expected [{string.Join(", ", expected[i].Shape)}], got [{string.Join(", ", actual[i].Shape)}]");
-        }
+        Assert.Equal(parameters, actualKeys.Sum(k => k.Shape.Aggregate(1L, (a, b) => a * b)));
     }
+
+    private static string Describe((string Key, long[] Shape) entry) => $"{entry.Key} [{string.Join(", ", entry.Shape)}]";
 }
