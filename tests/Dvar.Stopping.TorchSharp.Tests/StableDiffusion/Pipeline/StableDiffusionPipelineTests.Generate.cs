@@ -201,6 +201,14 @@ public partial class StableDiffusionPipelineTests : IClassFixture<TinyPipeline>
     }
 
     [Fact]
+    public void Generate_Repeated_KeepsLiveTensorCountFlat()
+    {
+        var options = new GenerationOptions { Steps = 10, NumImages = 2 };
+
+        LiveTensors.AssertNoGrowth(5, () => tiny.Generate(Prompt, options));
+    }
+
+    [Fact]
     public void SavePng_GeneratedImage_DecodesToTheSameSizeAndPixels()
     {
         using var dir = new TemporaryDirectory();

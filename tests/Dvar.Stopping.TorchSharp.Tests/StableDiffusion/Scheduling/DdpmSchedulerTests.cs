@@ -87,6 +87,21 @@ public class DdpmSchedulerTests(SchedulerCases cases) : IClassFixture<SchedulerC
         TensorAssert.Close(scalar, perRow, 0, 0, "scalar timestep");
     }
 
+    [Fact]
+    public void AddNoiseAndTrainingTarget_ThousandCalls_KeepLiveTensorCountFlat()
+    {
+        using var scheduler = DdpmScheduler.FromPretrained(SchedulerCases.Folder);
+        var original = cases["add_noise.input.original_samples"];
+        var noise = cases["add_noise.input.noise"];
+        var timesteps = cases["add_noise.input.timesteps"];
+
+        LiveTensors.AssertNoGrowth(1000, () =>
+        {
+            using var noisy = scheduler.AddNoise(original, noise, timesteps);
+            using var target = scheduler.TrainingTarget(original, noise, timesteps);
+        });
+    }
+
     [Theory]
     [InlineData(-1L)]
     [InlineData(1000L)]

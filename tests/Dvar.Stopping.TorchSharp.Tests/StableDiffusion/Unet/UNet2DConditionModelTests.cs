@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Unet;
 
-public class UNet2DConditionModelTests : IClassFixture<UnetReference>
+public partial class UNet2DConditionModelTests : IClassFixture<UnetReference>
 {
     private readonly UnetReference reference;
 

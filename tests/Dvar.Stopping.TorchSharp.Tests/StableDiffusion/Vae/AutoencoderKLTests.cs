@@ -71,6 +71,22 @@ public class AutoencoderKLTests
     }
 
     [Fact]
+    public void EncodeSampleDecode_Repeated_KeepLiveTensorCountFlat()
+    {
+        using var cases = ReferenceCases.Load("vae");
+        using var model = AutoencoderKL.FromPretrained(FixturePaths.Get("sd-tiny", "vae"));
+        using var generator = new Generator(0, CPU);
+        using var noGrad = no_grad();
+
+        LiveTensors.AssertNoGrowth(100, () =>
+        {
+            using var posterior = model.Encode(cases["encode.input.image"]);
+            using var latents = posterior.Sample(generator);
+            using var image = model.Decode(latents);
+        });
+    }
+
+    [Fact]
     public void FromPretrained_LegacyAttentionNames_LoadTheSameValues()
     {
         using var current = AutoencoderKL.FromPretrained(FixturePaths.Get("sd-tiny", "vae"));
