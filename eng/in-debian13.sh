@@ -3,15 +3,28 @@
 # For hosts whose libstdc++ lacks GLIBCXX_3.4.32 (Debian 12), which TorchSharp 0.107's libtorch needs. Needs root.
 #
 #   bash eng/in-debian13.sh dotnet test Dvar.Stopping.sln -c Release --no-build
+#   bash eng/in-debian13.sh --needed    exits 0 when the host lacks GLIBCXX_3.4.32 (so libtorch must run in the root), 1 otherwise
 #
 # The .NET SDK, the repository, the NuGet package folder and (for a worktree) the git common folder are bind-mounted at
 # the same paths; /proc, /dev and /sys are bound; the environment is reset to what dotnet needs (HOME, PATH, DOTNET_ROOT,
 # NUGET_PACKAGES, TERM, CI and the switches that keep builds in-process).
 set -euo pipefail
 
+has_glibcxx_3_4_32() {
+  local lib
+  for lib in $(ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 /{print $NF}'); do
+    if grep -qa 'GLIBCXX_3\.4\.32' "$lib" 2>/dev/null; then return 0; fi
+  done
+  return 1
+}
+
 if [ "$#" -eq 0 ]; then
-  echo "usage: $0 COMMAND [ARGS...]" >&2
+  echo "usage: $0 COMMAND [ARGS...] | --needed" >&2
   exit 2
+fi
+
+if [ "$1" = --needed ]; then
+  if has_glibcxx_3_4_32; then exit 1; else exit 0; fi
 fi
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -18,16 +18,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # Build servers would outlive the private mount namespace; keep every build in-process.
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompilation=false
 
-has_glibcxx_3_4_32() {
-  local lib
-  for lib in $(ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 /{print $NF}'); do
-    if grep -qa 'GLIBCXX_3\.4\.32' "$lib" 2>/dev/null; then return 0; fi
-  done
-  return 1
-}
-
 if [ "$mode" = auto ]; then
-  if has_glibcxx_3_4_32; then mode=direct; else mode=chroot; fi
+  if bash "$repo/eng/in-debian13.sh" --needed; then mode=chroot; else mode=direct; fi
 fi
 
 cd "$repo"
