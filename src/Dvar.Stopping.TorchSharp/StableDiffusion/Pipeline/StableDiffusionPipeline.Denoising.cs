@@ -63,15 +63,17 @@ public sealed partial class StableDiffusionPipeline
     }
 
     /// <summary>Decodes latents to images in [0, 1]: <c>clamp(vae.decode(latents / scaling_factor) / 2 + 0.5, 0, 1)</c>, under <c>no_grad</c>.</summary>
-    /// <param name="latents">[n, latent_channels, h, w] in <see cref="Dtype"/> on <see cref="Device"/>.</param>
-    /// <returns>[n, 3, h · VaeScaleFactor, w · VaeScaleFactor] in <see cref="Dtype"/>; the caller owns it.</returns>
+    /// <param name="latents">[n, latent_channels, h, w] on <see cref="Device"/>, any floating dtype (converted to the VAE's, which may
+    /// differ from <see cref="Dtype"/>, e.g. a float32 VAE beside a float16 UNet).</param>
+    /// <returns>[n, 3, h · VaeScaleFactor, w · VaeScaleFactor] in the VAE's dtype; the caller owns it.</returns>
     /// <exception cref="ArgumentException">The latents do not fit the VAE (see <see cref="AutoencoderKL.Decode"/>).</exception>
     public Tensor DecodeLatents(Tensor latents)
     {
         ArgumentNullException.ThrowIfNull(latents);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var image = Vae.Decode(latents / Vae.ScalingFactor);
+        var vaeDtype = Vae.parameters().First().dtype;
+        var image = Vae.Decode(latents.to_type(vaeDtype) / Vae.ScalingFactor);
         return ((image / 2) + 0.5).clamp(0, 1).MoveToOuterDisposeScope();
     }
 

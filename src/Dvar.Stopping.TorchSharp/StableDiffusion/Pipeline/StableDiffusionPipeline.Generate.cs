@@ -7,7 +7,7 @@ public sealed partial class StableDiffusionPipeline
 {
     /// <summary>
     /// Generates images for a prompt as diffusers' <c>StableDiffusionPipeline</c> does with a <c>DDIMScheduler</c> (η = 0):
-    /// initial latents from a CPU generator seeded with <see cref="GenerationOptions.Seed"/>, <see cref="GenerationOptions.Steps"/>
+    /// initial latents drawn on the CPU (in <see cref="Dtype"/>) from a generator seeded with <see cref="GenerationOptions.Seed"/>, <see cref="GenerationOptions.Steps"/>
     /// DDIM steps with classifier-free guidance, then the VAE decode of <c>latents / scaling_factor</c>.
     /// </summary>
     /// <param name="prompt">The prompt; may be empty (the unconditional prompt). Text past the tokenizer's 77 tokens is cut off.</param>
@@ -44,7 +44,8 @@ public sealed partial class StableDiffusionPipeline
 
     /// <summary>Encodes prompts to the UNet's conditioning (the text encoder's last hidden state), with gradients if enabled.</summary>
     /// <param name="prompts">One or more prompts; each is padded or cut to the tokenizer's <see cref="ClipTokenizer.ModelMaxLength"/> tokens.</param>
-    /// <returns>[prompts.Count, 77, hidden] in <see cref="Dtype"/> on <see cref="Device"/>; the caller owns it.</returns>
+    /// <returns>[prompts.Count, 77, hidden] in <see cref="Dtype"/> (converted from the text encoder's dtype if that differs) on
+    /// <see cref="Device"/>; the caller owns it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="prompts"/> or one of its items is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="prompts"/> is empty.</exception>
     public Tensor EncodePrompts(IReadOnlyList<string> prompts)
@@ -55,8 +56,9 @@ public sealed partial class StableDiffusionPipeline
             throw new ArgumentException("At least one prompt is needed.", nameof(prompts));
         }
 
-        using var ids = Tokenizer.EncodeToTensor(prompts, Device);
-        return TextEncoder.call(ids);
+        using var scope = NewDisposeScope();
+        var ids = Tokenizer.EncodeToTensor(prompts, Device);
+        return TextEncoder.call(ids).to_type(Dtype).MoveToOuterDisposeScope();
     }
 
     /// <summary>The conditioning of one call: <c>[negative × n, prompt × n]</c> with guidance, else <c>[prompt × n]</c>.</summary>
@@ -69,14 +71,15 @@ public sealed partial class StableDiffusionPipeline
         return encoded.repeat_interleave(n, dim: 0).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Standard normal latents <c>[n, latent_channels, h, w]</c> drawn in float32 by a CPU generator, then moved to the pipeline's device and dtype.</summary>
+    /// <summary>Standard normal latents <c>[n, latent_channels, h, w]</c> drawn on the CPU in the pipeline's dtype by a seeded generator,
+    /// then moved to its device (diffusers' <c>randn_tensor</c> with a CPU generator).</summary>
     private Tensor InitialLatents(int n, int latentHeight, int latentWidth, long seed)
     {
         using var generator = new Generator(unchecked((ulong)seed), CPU);
         using var scope = NewDisposeScope();
-        var drawn = randn([n, Unet.Config.InChannels, latentHeight, latentWidth], ScalarType.Float32, CPU, generator: generator);
+        var drawn = randn([n, Unet.Config.InChannels, latentHeight, latentWidth], Dtype, CPU, generator: generator);
 
         // DDIM's init_noise_sigma is 1, so the draw is used unscaled.
-        return drawn.to(Dtype, Device).MoveToOuterDisposeScope();
+        return drawn.to(Device).MoveToOuterDisposeScope();
     }
 }
