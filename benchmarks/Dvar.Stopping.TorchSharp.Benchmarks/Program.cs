@@ -47,12 +47,12 @@ if (options.Only is null or "full")
 
 log.WriteLine(MachineInfo.LoadAverage());
 log.WriteLine();
-log.WriteLine("| model | parameters | latent (batch 1) | runs (warm-up) | forward, s (median) | forward+backward, s (median) | RSS after build, MiB | peak RSS forward, MiB | peak RSS forward+backward, MiB |");
+log.WriteLine("| model | parameters | latent (batch 1) | runs (warm-up) | forward, s: median (min-max) | forward+backward, s: median (min-max) | RSS after build, MiB | peak RSS forward, MiB | peak RSS forward+backward, MiB |");
 log.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 foreach (var r in results)
 {
     log.WriteLine(
-        $"| {r.Name} | {r.Parameters:N0} | {r.Latent}x{r.Latent} | {r.Runs} ({r.Warmup}) | {r.ForwardSeconds:F4} | {r.ForwardBackwardSeconds:F4} | " +
+        $"| {r.Name} | {r.Parameters:N0} | {r.Latent}x{r.Latent} | {r.Runs} ({r.Warmup}) | {r.Forward} | {r.ForwardBackward} | " +
         $"{MiB(r.ResidentAfterBuild)} | {MiB(r.PeakForward)} | {MiB(r.PeakForwardBackward)} |");
 }
 

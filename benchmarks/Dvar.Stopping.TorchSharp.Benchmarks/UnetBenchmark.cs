@@ -19,7 +19,7 @@ internal static class UnetBenchmark
 
         model.eval();
         ProcessMemory.ResetPeak();
-        double forward = Median(warmup, runs, log, $"{name} forward", () =>
+        var forward = Time(warmup, runs, log, $"{name} forward", () =>
         {
             using var noGrad = no_grad();
             using var output = model.forward(sample, timestep, context);
@@ -28,7 +28,7 @@ internal static class UnetBenchmark
 
         model.train();
         ProcessMemory.ResetPeak();
-        double forwardBackward = Median(warmup, runs, log, $"{name} forward+backward", () =>
+        var forwardBackward = Time(warmup, runs, log, $"{name} forward+backward", () =>
         {
             using var output = model.forward(sample, timestep, context);
             using var squared = output.square();
@@ -42,7 +42,7 @@ internal static class UnetBenchmark
         return new UnetMeasurement(name, parameters, latent, runs, warmup, forward, forwardBackward, afterBuild, peakForward, peakForwardBackward);
     }
 
-    private static double Median(int warmup, int runs, TextWriter log, string what, Action run)
+    private static Timing Time(int warmup, int runs, TextWriter log, string what, Action run)
     {
         for (int i = 0; i < warmup; i++)
         {
@@ -57,9 +57,8 @@ internal static class UnetBenchmark
             seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
         }
 
-        Array.Sort(seconds);
-        double median = runs % 2 == 1 ? seconds[runs / 2] : (seconds[(runs / 2) - 1] + seconds[runs / 2]) / 2;
-        log.WriteLine($"  {what}: median {median:F4} s of {runs} (min {seconds[0]:F4}, max {seconds[^1]:F4}) after {warmup} warm-up");
-        return median;
+        var timing = Timing.Of(seconds);
+        log.WriteLine($"  {what}: median (min-max) {timing} s of {runs} after {warmup} warm-up; {MachineInfo.LoadAverage()}");
+        return timing;
     }
 }
