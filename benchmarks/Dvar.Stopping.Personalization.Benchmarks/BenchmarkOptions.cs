@@ -58,10 +58,10 @@ internal sealed record BenchmarkOptions
             {
                 "--pipeline" when value is "tiny" or "full" => options with { Pipeline = value },
                 "--method" when value is "textual-inversion" or "dreambooth-lora" or "custom-diffusion" => options with { Method = value },
-                "--resolution" => options with { Resolution = Positive(name, value) },
-                "--warmup" => options with { Warmup = NonNegative(name, value) },
-                "--runs" => options with { Runs = Positive(name, value) },
-                "--threads" => options with { Threads = Positive(name, value) },
+                "--resolution" => options with { Resolution = Integer(name, value) },
+                "--warmup" => options with { Warmup = Integer(name, value, minimum: 0) },
+                "--runs" => options with { Runs = Integer(name, value) },
+                "--threads" => options with { Threads = Integer(name, value) },
                 "--device" when value is "cpu" or "cuda" => options with { Device = value },
                 "--dtype" when value is "float32" or "float16" or "bfloat16" => options with { Dtype = value },
                 "--model" => options with { Model = value, Pipeline = "full" },
@@ -73,23 +73,24 @@ internal sealed record BenchmarkOptions
         return options;
     }
 
-    private static int Positive(string name, string value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : throw new ArgumentException($"{name} must be a positive integer; got '{value}'.");
+    /// <summary>An integer option of at least <paramref name="minimum"/>.</summary>
+    private static int Integer(string name, string value, int minimum = 1) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= minimum
+            ? n
+            : throw new ArgumentException($"{name} must be an integer of at least {minimum}; got '{value}'.");
 
-    private static int NonNegative(string name, string value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : throw new ArgumentException($"{name} must be a non-negative integer; got '{value}'.");
+    /// <summary>The nearest tests/fixtures folder above the program (the repository's), or a relative guess.</summary>
+    private static string FindFixtures() =>
+        Ancestors(new DirectoryInfo(AppContext.BaseDirectory))
+            .Select(dir => Path.Combine(dir.FullName, "tests", "fixtures"))
+            .FirstOrDefault(candidate => File.Exists(Path.Combine(candidate, "README.md")))
+        ?? Path.Combine("tests", "fixtures");
 
-    private static string FindFixtures()
+    private static IEnumerable<DirectoryInfo> Ancestors(DirectoryInfo? dir)
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        for (; dir is not null; dir = dir.Parent)
         {
-            string candidate = Path.Combine(dir.FullName, "tests", "fixtures");
-            if (File.Exists(Path.Combine(candidate, "README.md")))
-            {
-                return candidate;
-            }
+            yield return dir;
         }
-
-        return Path.Combine("tests", "fixtures");
     }
 }

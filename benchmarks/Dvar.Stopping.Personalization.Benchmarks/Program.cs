@@ -7,14 +7,8 @@ using static TorchSharp.torch;
 // Per method: the median (min-max) seconds of a training step at the method's batch size (2) and of one L_det evaluation
 // at batch 8 (the paper's) and at batch 2 (the training batch), and the ratios evaluation / training step.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-BenchmarkOptions options;
-try
+if (Parse(args) is not { } options)
 {
-    options = BenchmarkOptions.Parse(args);
-}
-catch (ArgumentException e)
-{
-    Console.Error.WriteLine(e.Message);
     return 2;
 }
 
@@ -71,3 +65,16 @@ foreach (var r in results)
 }
 
 return 0;
+
+static BenchmarkOptions? Parse(string[] args)
+{
+    try
+    {
+        return BenchmarkOptions.Parse(args);
+    }
+    catch (ArgumentException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return null;
+    }
+}
