@@ -4,7 +4,7 @@
 # TorchSharp 0.107's native library (libtorch 2.10) needs GLIBCXX_3.4.32, i.e. the libstdc++ of GCC 13 or newer.
 #  - On such a system (Debian 13, Ubuntu 24.04, ...) the tests run directly.
 #  - On an older one (Debian 12) the solution is built on the host and the tests run inside a Debian 13 root
-#    (eng/debian13-root.sh, created once with debootstrap; needs root), in a private mount namespace.
+#    (eng/debian13-root.sh, created once with debootstrap; needs root), in a private mount namespace (eng/in-debian13.sh).
 # Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Dvar.Stopping.Tests").
 #
 #   DVAR_TEST_MODE=auto|direct|chroot   force one way (default auto)
@@ -18,16 +18,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # Build servers would outlive the private mount namespace; keep every build in-process.
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompilation=false
 
-has_glibcxx_3_4_32() {
-  local lib
-  for lib in $(ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 /{print $NF}'); do
-    if grep -qa 'GLIBCXX_3\.4\.32' "$lib" 2>/dev/null; then return 0; fi
-  done
-  return 1
-}
-
 if [ "$mode" = auto ]; then
-  if has_glibcxx_3_4_32; then mode=direct; else mode=chroot; fi
+  if bash "$repo/eng/in-debian13.sh" --needed; then mode=chroot; else mode=direct; fi
 fi
 
 cd "$repo"
@@ -40,30 +32,4 @@ if [ "$mode" = direct ]; then
 fi
 
 echo "== testing inside a Debian 13 root (the host's libstdc++ lacks GLIBCXX_3.4.32)"
-root=$(bash "$repo/eng/debian13-root.sh")
-dotnet_bin=$(readlink -f "$(command -v dotnet)")
-dotnet_root=$(dirname "$dotnet_bin")
-nuget_packages=${NUGET_PACKAGES:-$HOME/.nuget/packages}
-git_common=$(cd "$repo" && git rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)
-
-binds=("$dotnet_root" "$repo" "$nuget_packages")
-if [ -n "$git_common" ] && [ "${git_common#"$repo"/}" = "$git_common" ]; then binds+=("$git_common"); fi
-
-cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
-args=$(printf '%q ' "$@")
-script="set -e
-mount --rbind /proc '$root/proc'
-mount --rbind /dev '$root/dev'
-mount --rbind /sys '$root/sys'"
-for b in "${binds[@]}"; do
-  mkdir -p "$root$b"
-  script+="
-mount --bind '$b' '$root$b'"
-done
-script+="
-exec chroot '$root' /usr/bin/env -i HOME='$HOME' PATH='$dotnet_root:/usr/local/bin:/usr/bin:/bin' \
-  DOTNET_ROOT='$dotnet_root' NUGET_PACKAGES='$nuget_packages' TERM='${TERM:-dumb}' CI='${CI:-}' \
-  DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
-  MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompilation=false \
-  bash -c \"cd '$repo' && dotnet test Dvar.Stopping.sln -c '$configuration' --no-build $args\""
-exec unshare -m bash -c "$script"
+exec bash "$repo/eng/in-debian13.sh" dotnet test Dvar.Stopping.sln -c "$configuration" --no-build "$@"

@@ -63,7 +63,7 @@ internal static class ModuleWeights
     /// <param name="module">The module.</param>
     /// <param name="files">One file or the shards of one checkpoint.</param>
     /// <param name="options">Renames and ignored keys.</param>
-    /// <exception cref="InvalidDataException">A file is damaged, a key is stored twice, or keys or shapes do not match.</exception>
+    /// <exception cref="InvalidDataException">A file is damaged, two stored tensors map to one module key (the message names both), or keys or shapes do not match.</exception>
     public static void LoadFiles(nn.Module module, IReadOnlyList<string> files, WeightsLoadOptions options)
     {
         var readers = new List<SafetensorsReader>();
@@ -84,7 +84,9 @@ internal static class ModuleWeights
                     string key = options.Renames.TryGetValue(info.Name, out var renamed) ? renamed : info.Name;
                     if (!stored.TryAdd(key, (reader, info)))
                     {
-                        throw new InvalidDataException($"{file}: tensor '{info.Name}' (module key '{key}') is also stored in {stored[key].Reader.Header.Path}.");
+                        var first = stored[key];
+                        throw new InvalidDataException(
+                            $"Two stored tensors load into the module key '{key}': '{first.Info.Name}' in {first.Reader.Header.Path} and '{info.Name}' in {file}; keep one of them.");
                     }
                 }
             }
@@ -121,7 +123,7 @@ internal static class ModuleWeights
         var wrongShape = new List<string>();
         foreach (var (key, target) in targets)
         {
-            if (stored.TryGetValue(key, out var entry) && !ShapesCompatible(entry.Info.Shape, target.shape, options.AllowSingletonReshape))
+            if (stored.TryGetValue(key, out var entry) && !ShapesCompatible(entry.Info.Shape, target.shape, options.SingletonReshapeKeys.Contains(key)))
             {
                 string storedName = entry.Info.Name == key ? key : $"{entry.Info.Name} (as {key})";
                 wrongShape.Add($"{storedName} expected [{string.Join(", ", target.shape)}], got {entry.Info.ShapeText}");

@@ -13,8 +13,9 @@ internal sealed record WeightsLoadOptions
     public IReadOnlySet<string> IgnoredKeys { get; init; } = new HashSet<string>();
 
     /// <summary>
-    /// Whether a stored tensor may differ from its module tensor by trailing singleton dimensions only
-    /// (e.g. a 1x1 convolution kernel <c>[C, C, 1, 1]</c> stored for a linear weight <c>[C, C]</c>, as old VAE conversions did).
+    /// Module keys whose stored tensor may differ from the module tensor by trailing singleton dimensions only (e.g. a 1x1
+    /// convolution kernel <c>[C, C, 1, 1]</c> stored for a linear weight <c>[C, C]</c>, as old VAE conversions did). Every other
+    /// key must have exactly the module's shape.
     /// </summary>
-    public bool AllowSingletonReshape { get; init; }
+    public IReadOnlySet<string> SingletonReshapeKeys { get; init; } = new HashSet<string>();
 }

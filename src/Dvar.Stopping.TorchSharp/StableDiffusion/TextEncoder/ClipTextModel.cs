@@ -56,45 +56,18 @@ public sealed partial class ClipTextModel : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException"><paramref name="dtype"/> is not a floating-point type.</exception>
     /// <exception cref="FileNotFoundException">The config or weights file does not exist.</exception>
     /// <exception cref="InvalidDataException">The config is invalid, or the weights do not match it; the message names the file and the keys.</exception>
-    public static ClipTextModel FromPretrained(string folder, Device? device = null, ScalarType dtype = ScalarType.Float32, string? variant = null)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(folder);
-        if (dtype is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Float64))
-        {
-            throw new ArgumentException($"dtype must be a floating-point type; got {dtype}.", nameof(dtype));
-        }
+    public static ClipTextModel FromPretrained(string folder, Device? device = null, ScalarType dtype = ScalarType.Float32, string? variant = null) =>
+        PretrainedLoader.Load<ClipTextModel, ClipTextConfig>(
+            folder,
+            device,
+            dtype,
+            variant,
+            PretrainedLoader.TransformersWeightsName,
+            config => config.Validate(),
+            config => new ClipTextModel(config),
 
-        string configPath = Path.Combine(folder, "config.json");
-        var config = ConfigJson.Read<ClipTextConfig>(configPath);
-        try
-        {
-            config.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException($"{configPath}: {e.Message}", e);
-        }
-
-        var model = new ClipTextModel(config);
-        try
-        {
-            model.to(device ?? CPU, dtype);
-            ModuleWeights.Load(model, folder, "model", new WeightsLoadOptions
-            {
-                Variant = variant,
-
-                // transformers saved its non-persistent position_ids buffer in older files (SD v1.5's included).
-                IgnoredKeys = new HashSet<string>(StringComparer.Ordinal) { PositionIdsKey },
-            });
-            model.eval();
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-    }
+            // transformers saved its non-persistent position_ids buffer in older files (SD v1.5's included).
+            new WeightsLoadOptions { IgnoredKeys = new HashSet<string>(StringComparer.Ordinal) { PositionIdsKey } });
 
     /// <summary>Encodes token ids to the last hidden state (transformers' <c>last_hidden_state</c>, SD's conditioning).</summary>
     /// <param name="inputIds">[B, L] int64 (or int32) token ids, 1 ≤ L ≤ <c>max_position_embeddings</c>, each in [0, vocab), on the model's device.</param>

@@ -1,4 +1,3 @@
-using TorchSharp;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Loading;
 using static TorchSharp.torch;
 
@@ -8,7 +7,7 @@ namespace Dvar.Stopping.TorchSharp.StableDiffusion;
 public sealed partial class UNet2DConditionModel
 {
     /// <summary>The weights file name of a diffusers model folder, without extension and variant.</summary>
-    internal const string WeightsName = "diffusion_pytorch_model";
+    internal const string WeightsName = PretrainedLoader.DiffusersWeightsName;
 
     /// <summary>
     /// Loads a diffusers <c>unet/</c> folder: <c>config.json</c>, then <c>diffusion_pytorch_model[.{variant}].safetensors</c>
@@ -22,37 +21,7 @@ public sealed partial class UNet2DConditionModel
     /// <exception cref="ArgumentException"><paramref name="folder"/> is empty, or <paramref name="dtype"/> is not a floating-point type.</exception>
     /// <exception cref="FileNotFoundException"><c>config.json</c> or the weights file is missing (the message lists the folder's weights files).</exception>
     /// <exception cref="InvalidDataException">The config is malformed, invalid or unsupported (naming the file and the keys), or the weights do not match the model (listing missing, unexpected and wrongly shaped tensors).</exception>
-    public static UNet2DConditionModel FromPretrained(string folder, Device? device = null, ScalarType dtype = ScalarType.Float32, string? variant = null)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(folder);
-        if (dtype is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Float64))
-        {
-            throw new ArgumentException($"dtype must be a floating-point type, got {dtype}.", nameof(dtype));
-        }
-
-        string configPath = Path.Combine(folder, "config.json");
-        var config = ConfigJson.Read<UNet2DConditionModelConfig>(configPath);
-        try
-        {
-            config.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException($"{configPath}: {e.Message}", e);
-        }
-
-        var model = new UNet2DConditionModel(config);
-        try
-        {
-            model.to(device ?? CPU, dtype);
-            ModuleWeights.Load(model, folder, WeightsName, new WeightsLoadOptions { Variant = variant });
-            model.eval();
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-    }
+    public static UNet2DConditionModel FromPretrained(string folder, Device? device = null, ScalarType dtype = ScalarType.Float32, string? variant = null) =>
+        PretrainedLoader.Load<UNet2DConditionModel, UNet2DConditionModelConfig>(
+            folder, device, dtype, variant, WeightsName, config => config.Validate(), config => new UNet2DConditionModel(config));
 }

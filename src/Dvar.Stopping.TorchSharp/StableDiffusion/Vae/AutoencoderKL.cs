@@ -1,6 +1,5 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion.Loading;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Vae;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -59,44 +58,16 @@ public sealed class AutoencoderKL : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException"><paramref name="dtype"/> is not a floating-point type.</exception>
     /// <exception cref="FileNotFoundException">The config or weights file does not exist.</exception>
     /// <exception cref="InvalidDataException">The config is invalid, or the weights do not match it; the message names the file and the keys.</exception>
-    public static AutoencoderKL FromPretrained(string folder, Device? device = null, ScalarType dtype = ScalarType.Float32, string? variant = null)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(folder);
-        if (dtype is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Float64))
-        {
-            throw new ArgumentException($"dtype must be a floating-point type; got {dtype}.", nameof(dtype));
-        }
-
-        string configPath = Path.Combine(folder, "config.json");
-        var config = ConfigJson.Read<AutoencoderKLConfig>(configPath);
-        try
-        {
-            config.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException($"{configPath}: {e.Message}", e);
-        }
-
-        var model = new AutoencoderKL(config);
-        try
-        {
-            model.to(device ?? CPU, dtype);
-            ModuleWeights.Load(model, folder, "diffusion_pytorch_model", new WeightsLoadOptions
-            {
-                Variant = variant,
-                Renames = VaeWeightNames.LegacyRenames,
-                AllowSingletonReshape = true,
-            });
-            model.eval();
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-    }
+    public static AutoencoderKL FromPretrained(string folder, Device? device = null, ScalarType dtype = ScalarType.Float32, string? variant = null) =>
+        PretrainedLoader.Load<AutoencoderKL, AutoencoderKLConfig>(
+            folder,
+            device,
+            dtype,
+            variant,
+            PretrainedLoader.DiffusersWeightsName,
+            config => config.Validate(),
+            config => new AutoencoderKL(config),
+            new WeightsLoadOptions { Renames = VaeWeightNames.LegacyRenames, SingletonReshapeKeys = VaeWeightNames.AttentionProjectionWeights });
 
     /// <summary>Encodes images to the posterior over latents (diffusers' <c>encode(x).latent_dist</c>).</summary>
     /// <param name="image">[B, in_channels, H, W] in [-1, 1], in the model's dtype and on its device; H and W multiples of the spatial factor.</param>

@@ -11,7 +11,7 @@ internal static class VaeWeightNames
     /// <c>query</c>, <c>key</c>, <c>value</c>, <c>proj_attn</c>; the published SD v1.5 float32 VAE file still uses them (its fp16
     /// variant uses the current names), and diffusers renames them on load (<c>_convert_deprecated_attention_blocks</c>).
     /// <c>group_norm</c> kept its name. Old conversions may store the weights as 1x1 convolutions <c>[C, C, 1, 1]</c>; the loader
-    /// accepts those through its singleton reshape.
+    /// accepts those for <see cref="AttentionProjectionWeights"/> only.
     /// </summary>
     private static readonly (string Legacy, string Current)[] LegacyProjections =
     [
@@ -23,6 +23,11 @@ internal static class VaeWeightNames
 
     /// <summary>Stored key → module key for every legacy tensor name (weights and biases of both mid-block attentions).</summary>
     public static IReadOnlyDictionary<string, string> LegacyRenames { get; } = BuildLegacyRenames();
+
+    /// <summary>The module keys of the four attention projection weights of both mid-block attentions (current names), the only VAE
+    /// keys that may be stored with trailing singleton dimensions.</summary>
+    public static IReadOnlySet<string> AttentionProjectionWeights { get; } =
+        AttentionPrefixes.SelectMany(prefix => LegacyProjections.Select(p => $"{prefix}{p.Current}.weight")).ToHashSet(StringComparer.Ordinal);
 
     private static Dictionary<string, string> BuildLegacyRenames()
     {

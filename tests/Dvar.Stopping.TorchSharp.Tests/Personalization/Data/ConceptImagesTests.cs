@@ -242,7 +242,7 @@ public class ConceptImagesTests
         using var folder = new TemporaryDirectory();
         RgbImage.Noise(20, 20, seed: 8).WritePng(folder.Path, "b.png");
         RgbImage.Noise(20, 20, seed: 9).WritePng(folder.Path, "a.png");
-        var progress = new RecordingProgress();
+        var progress = new ListProgress<ConceptImageLoadProgress>();
 
         using var images = ConceptImages.Load(folder.Path, Small, progress);
 
@@ -276,12 +276,5 @@ public class ConceptImagesTests
         images.Dispose();
 
         Assert.Throws<ObjectDisposedException>(() => images.GetImage(0, false));
-    }
-
-    private sealed class RecordingProgress : IProgress<ConceptImageLoadProgress>
-    {
-        public List<ConceptImageLoadProgress> Reports { get; } = [];
-
-        public void Report(ConceptImageLoadProgress value) => Reports.Add(value);
     }
 }

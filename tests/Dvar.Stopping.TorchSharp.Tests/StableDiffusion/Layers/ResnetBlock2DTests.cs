@@ -1,4 +1,5 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
+using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Unet;
 using static TorchSharp.torch;
 
@@ -18,7 +19,7 @@ public class ResnetBlock2DTests : IClassFixture<UnetReference>
     {
         using var block = new ResnetBlock2D(32, 32, tembChannels: 128, groups: 8, eps: 1e-5);
         UnetReference.LoadInto(block, reference.WeightsUnder("down_blocks.0.resnets.0"));
-        var (atol, rtol) = reference.Fp32Tolerance("b2");
+        var (atol, rtol) = reference.Cases.Fp32Tolerance("b2");
 
         using var noGrad = no_grad();
         using var actual = block.forward(reference.Cases["b2.intermediate.conv_in"], reference.Cases["b2.intermediate.time_embedding"]);

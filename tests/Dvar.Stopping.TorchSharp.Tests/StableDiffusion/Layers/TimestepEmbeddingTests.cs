@@ -1,4 +1,5 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
+using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Unet;
 using static TorchSharp.torch;
 
@@ -18,7 +19,7 @@ public class TimestepEmbeddingTests : IClassFixture<UnetReference>
     {
         using var module = new TimestepEmbedding(32, 128);
         UnetReference.LoadInto(module, reference.WeightsUnder("time_embedding"));
-        var (atol, rtol) = reference.Fp32Tolerance("b2");
+        var (atol, rtol) = reference.Cases.Fp32Tolerance("b2");
 
         using var noGrad = no_grad();
         using var actual = module.forward(reference.Cases["b2.intermediate.time_proj"]);

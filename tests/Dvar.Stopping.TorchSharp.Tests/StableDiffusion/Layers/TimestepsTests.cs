@@ -1,4 +1,5 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
+using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Unet;
 using static TorchSharp.torch;
 
@@ -36,7 +37,7 @@ public class TimestepsTests : IClassFixture<UnetReference>
     public void Forward_FixtureTimesteps_MatchDiffusers()
     {
         using var module = new Timesteps(32, flipSinToCos: true, downscaleFreqShift: 0);
-        var (atol, rtol) = reference.Fp32Tolerance("b2");
+        var (atol, rtol) = reference.Cases.Fp32Tolerance("b2");
 
         using var actual = module.forward(reference.Cases["b2.input.timestep"]);
 

@@ -1,4 +1,5 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
+using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Unet;
 using static TorchSharp.torch;
 
@@ -19,7 +20,7 @@ public class Transformer2DModelTests : IClassFixture<UnetReference>
         // sd-tiny down_blocks.0: 32 channels, attention_head_dim 8 = 8 heads of 4, norm_num_groups 8, cross_attention_dim 32.
         using var transformer = new Transformer2DModel(numAttentionHeads: 8, attentionHeadDim: 4, inChannels: 32, numLayers: 1, crossAttentionDim: 32, normNumGroups: 8, useLinearProjection: false);
         UnetReference.LoadInto(transformer, reference.WeightsUnder("down_blocks.0.attentions.0"));
-        var (atol, rtol) = reference.Fp32Tolerance("b2");
+        var (atol, rtol) = reference.Cases.Fp32Tolerance("b2");
 
         using var noGrad = no_grad();
         using var actual = transformer.forward(reference.Cases["b2.intermediate.down_blocks.0.resnets.0"], reference.Cases["b2.input.encoder_hidden_states"]);

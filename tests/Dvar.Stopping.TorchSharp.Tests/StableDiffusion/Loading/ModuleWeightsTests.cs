@@ -107,10 +107,28 @@ public class ModuleWeightsTests
         {
             Renames = new Dictionary<string, string> { ["lin.legacy_weight"] = "lin.weight" },
             IgnoredKeys = new HashSet<string> { "position_ids" },
-            AllowSingletonReshape = true,
+            SingletonReshapeKeys = new HashSet<string> { "lin.weight" },
         });
 
         Assert.True(module.state_dict()["lin.weight"].Equals(values["lin.weight"]));
+    }
+
+    [Fact]
+    public void Load_SingletonDimensionsOnKeyNotListed_ThrowsWrongShape()
+    {
+        using var dir = new TemporaryDirectory();
+        using var module = Model();
+        var values = Values(ScalarType.Float32);
+        using var kernel = values["lin.weight"].reshape(2, 3, 1, 1);
+        values["lin.weight"] = kernel;
+        SafetensorsFile.Write(Path.Combine(dir.Path, "model.safetensors"), values);
+
+        var e = Assert.Throws<InvalidDataException>(() => ModuleWeights.Load(module, dir.Path, "model", new WeightsLoadOptions
+        {
+            SingletonReshapeKeys = new HashSet<string> { "norm.weight" },
+        }));
+
+        Assert.Contains("lin.weight expected [2, 3], got [2, 3, 1, 1]", e.Message);
     }
 
     [Fact]
@@ -145,7 +163,7 @@ public class ModuleWeightsTests
     }
 
     [Fact]
-    public void Load_KeyInTwoShards_Throws()
+    public void Load_KeyInTwoShards_ThrowsNamingBothFiles()
     {
         using var dir = new TemporaryDirectory();
         using var module = Model();
@@ -156,8 +174,27 @@ public class ModuleWeightsTests
         var e = Assert.Throws<InvalidDataException>(() => ModuleWeights.LoadFiles(
             module, [Path.Combine(dir.Path, "a.safetensors"), Path.Combine(dir.Path, "b.safetensors")], new WeightsLoadOptions()));
 
-        Assert.Contains("'lin.bias'", e.Message);
-        Assert.Contains("also stored in", e.Message);
+        Assert.Contains("'lin.bias' in " + Path.Combine(dir.Path, "a.safetensors"), e.Message);
+        Assert.Contains("'lin.bias' in " + Path.Combine(dir.Path, "b.safetensors"), e.Message);
+    }
+
+    [Fact]
+    public void Load_RenamedAndCurrentNameBothStored_ThrowsNamingBothStoredNames()
+    {
+        using var dir = new TemporaryDirectory();
+        using var module = Model();
+        var values = Values(ScalarType.Float32);
+        using var legacy = values["lin.bias"].clone();
+        SafetensorsFile.Write(Path.Combine(dir.Path, "model.safetensors"), values.Append(new("lin.legacy_bias", legacy)));
+
+        var e = Assert.Throws<InvalidDataException>(() => ModuleWeights.Load(module, dir.Path, "model", new WeightsLoadOptions
+        {
+            Renames = new Dictionary<string, string> { ["lin.legacy_bias"] = "lin.bias" },
+        }));
+
+        Assert.Contains("module key 'lin.bias'", e.Message);
+        Assert.Contains("'lin.legacy_bias' in", e.Message);
+        Assert.Contains("'lin.bias' in", e.Message);
     }
 
     private static nn.Module<Tensor, Tensor> Model() =>

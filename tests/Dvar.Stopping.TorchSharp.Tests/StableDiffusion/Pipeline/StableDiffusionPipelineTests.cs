@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Pipeline;
 
-public class StableDiffusionPipelineTests
+public partial class StableDiffusionPipelineTests
 {
     [Fact]
     public void FromPretrained_TinyFolder_LoadsEveryComponentWithFixtureWeights()

@@ -1,4 +1,5 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using FsCheck.Xunit;
 using static TorchSharp.torch;
 
@@ -38,8 +39,8 @@ public class DdimSchedulerTests(SchedulerCases cases) : IClassFixture<SchedulerC
         using var prev = output.PrevSample;
         using var predicted = output.PredOriginalSample;
 
-        TensorAssert.Close(cases[$"{prefix}.output.prev_sample"], prev, cases.Atol, cases.Rtol, $"{prefix} prev_sample");
-        TensorAssert.Close(cases[$"{prefix}.output.pred_original_sample"], predicted, cases.Atol, cases.Rtol, $"{prefix} pred_original_sample");
+        TensorAssert.Close(prev, cases[$"{prefix}.output.prev_sample"], cases.Atol, cases.Rtol, $"{prefix} prev_sample");
+        TensorAssert.Close(predicted, cases[$"{prefix}.output.pred_original_sample"], cases.Atol, cases.Rtol, $"{prefix} pred_original_sample");
     }
 
     [Fact]
@@ -51,7 +52,7 @@ public class DdimSchedulerTests(SchedulerCases cases) : IClassFixture<SchedulerC
 
         using var prev = fromPipeline.Step(cases["ddim10.step9.input.model_output"], 1, cases["ddim10.step9.input.sample"]);
 
-        TensorAssert.Close(cases["ddim10.step9.output.prev_sample"], prev, cases.Atol, cases.Rtol, "prev_sample");
+        TensorAssert.Close(prev, cases["ddim10.step9.output.prev_sample"], cases.Atol, cases.Rtol, "prev_sample");
         Assert.Equal(cases["alphas_cumprod"][0].item<float>(), fromPipeline.FinalAlphaCumprod);
     }
 
@@ -78,7 +79,7 @@ public class DdimSchedulerTests(SchedulerCases cases) : IClassFixture<SchedulerC
         var free = plain.StepWithPrediction(modelOutput, 901, sample);
         var bounded = clipped.StepWithPrediction(modelOutput, 901, sample);
 
-        TensorAssert.Close(free.PredOriginalSample.clamp(-2.0, 2.0), bounded.PredOriginalSample, 0, 0, "clamped x0");
+        TensorAssert.Close(bounded.PredOriginalSample, free.PredOriginalSample.clamp(-2.0, 2.0), 0, 0, "clamped x0");
         Assert.True(free.PredOriginalSample.abs().max().item<float>() > 2f, "the case must exercise the clamp");
     }
 
@@ -94,7 +95,7 @@ public class DdimSchedulerTests(SchedulerCases cases) : IClassFixture<SchedulerC
         var output = scheduler.StepWithPrediction(cases["ddim10.step9.input.model_output"], 1, cases["ddim10.step9.input.sample"]);
 
         Assert.Equal(1f, scheduler.FinalAlphaCumprod);
-        TensorAssert.Close(output.PredOriginalSample, output.PrevSample, 0, 1e-6, "last step");
+        TensorAssert.Close(output.PrevSample, output.PredOriginalSample, 0, 1e-6, "last step");
     }
 
     [Fact]
@@ -154,7 +155,7 @@ public class DdimSchedulerTests(SchedulerCases cases) : IClassFixture<SchedulerC
         var previous = t - 50;
         double alphaPrev = previous >= 0 ? sampler.AlphasCumprod[previous].item<float>() : sampler.FinalAlphaCumprod;
         var expected = (Math.Sqrt(alphaPrev) * x0.to(ScalarType.Float64)) + (Math.Sqrt(1 - alphaPrev) * noise.to(ScalarType.Float64));
-        TensorAssert.Close(x0, output.PredOriginalSample, ExactPredictionTolerance, ExactPredictionTolerance, $"x0 at t = {t}");
-        TensorAssert.Close(expected, output.PrevSample, ExactPredictionTolerance, ExactPredictionTolerance, $"x_prev at t = {t}");
+        TensorAssert.Close(output.PredOriginalSample, x0, ExactPredictionTolerance, ExactPredictionTolerance, $"x0 at t = {t}");
+        TensorAssert.Close(output.PrevSample, expected, ExactPredictionTolerance, ExactPredictionTolerance, $"x_prev at t = {t}");
     }
 }

@@ -1,4 +1,5 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Scheduling.Reference;
 using FsCheck.Xunit;
 using static TorchSharp.torch;
@@ -21,8 +22,8 @@ public class DdpmSchedulerTests(SchedulerCases cases) : IClassFixture<SchedulerC
     {
         using var scheduler = DdpmScheduler.FromConfig(Path.Combine(SchedulerCases.Folder, file));
 
-        TensorAssert.Close(cases["betas"], scheduler.Betas, cases.Atol, cases.Rtol, "betas");
-        TensorAssert.Close(cases["alphas_cumprod"], scheduler.AlphasCumprod, cases.Atol, cases.Rtol, "alphas_cumprod");
+        TensorAssert.Close(scheduler.Betas, cases["betas"], cases.Atol, cases.Rtol, "betas");
+        TensorAssert.Close(scheduler.AlphasCumprod, cases["alphas_cumprod"], cases.Atol, cases.Rtol, "alphas_cumprod");
         Assert.Equal(ScalarType.Float32, scheduler.AlphasCumprod.dtype);
     }
 
@@ -37,10 +38,10 @@ public class DdpmSchedulerTests(SchedulerCases cases) : IClassFixture<SchedulerC
         var noisy = scheduler.AddNoise(original, cases["add_noise.input.noise"], timesteps);
         var (sqrtAlpha, sqrtOneMinusAlpha) = scheduler.NoiseCoefficients(timesteps, original);
 
-        TensorAssert.Close(cases["add_noise.output.noisy_samples"], noisy, cases.Atol, cases.Rtol, "noisy_samples");
-        TensorAssert.Close(cases["add_noise.output.sqrt_alpha_prod"], sqrtAlpha.flatten(), cases.Atol, cases.Rtol, "sqrt_alpha_prod");
+        TensorAssert.Close(noisy, cases["add_noise.output.noisy_samples"], cases.Atol, cases.Rtol, "noisy_samples");
+        TensorAssert.Close(sqrtAlpha.flatten(), cases["add_noise.output.sqrt_alpha_prod"], cases.Atol, cases.Rtol, "sqrt_alpha_prod");
         TensorAssert.Close(
-            cases["add_noise.output.sqrt_one_minus_alpha_prod"], sqrtOneMinusAlpha.flatten(), cases.Atol, cases.Rtol, "sqrt_one_minus_alpha_prod");
+            sqrtOneMinusAlpha.flatten(), cases["add_noise.output.sqrt_one_minus_alpha_prod"], cases.Atol, cases.Rtol, "sqrt_one_minus_alpha_prod");
     }
 
     [Property(MaxTest = 50)]
@@ -55,7 +56,7 @@ public class DdpmSchedulerTests(SchedulerCases cases) : IClassFixture<SchedulerC
         var noisy = scheduler.AddNoise(x, zeros_like(x), tensor(new long[] { t, t, t }));
 
         var sqrtAlpha = Math.Sqrt(scheduler.AlphasCumprod[t].item<float>());
-        TensorAssert.Close(x.to(ScalarType.Float64) * sqrtAlpha, noisy, 1e-7, 1e-6, $"x_t at t = {t}");
+        TensorAssert.Close(noisy, x.to(ScalarType.Float64) * sqrtAlpha, 1e-7, 1e-6, $"x_t at t = {t}");
     }
 
     [Fact]
@@ -69,7 +70,7 @@ public class DdpmSchedulerTests(SchedulerCases cases) : IClassFixture<SchedulerC
         var noisy = scheduler.AddNoise(original, noise, cases["add_noise.input.timesteps"].to(ScalarType.Int32));
 
         Assert.Equal(ScalarType.Float64, noisy.dtype);
-        TensorAssert.Close(cases["add_noise.output.noisy_samples"], noisy, cases.Atol, cases.Rtol, "noisy_samples (float64)");
+        TensorAssert.Close(noisy, cases["add_noise.output.noisy_samples"], cases.Atol, cases.Rtol, "noisy_samples (float64)");
     }
 
     [Fact]
@@ -83,7 +84,22 @@ public class DdpmSchedulerTests(SchedulerCases cases) : IClassFixture<SchedulerC
         var scalar = scheduler.AddNoise(original, noise, tensor(500L));
         var perRow = scheduler.AddNoise(original, noise, full(5, 500L, ScalarType.Int64));
 
-        TensorAssert.Close(perRow, scalar, 0, 0, "scalar timestep");
+        TensorAssert.Close(scalar, perRow, 0, 0, "scalar timestep");
+    }
+
+    [Fact]
+    public void AddNoiseAndTrainingTarget_ThousandCalls_KeepLiveTensorCountFlat()
+    {
+        using var scheduler = DdpmScheduler.FromPretrained(SchedulerCases.Folder);
+        var original = cases["add_noise.input.original_samples"];
+        var noise = cases["add_noise.input.noise"];
+        var timesteps = cases["add_noise.input.timesteps"];
+
+        LiveTensors.AssertNoGrowth(1000, () =>
+        {
+            using var noisy = scheduler.AddNoise(original, noise, timesteps);
+            using var target = scheduler.TrainingTarget(original, noise, timesteps);
+        });
     }
 
     [Theory]
@@ -125,7 +141,7 @@ public class DdpmSchedulerTests(SchedulerCases cases) : IClassFixture<SchedulerC
 
         var target = scheduler.TrainingTarget(cases["add_noise.input.original_samples"], noise, cases["add_noise.input.timesteps"]);
 
-        TensorAssert.Close(noise, target, 0, 0, "epsilon target");
+        TensorAssert.Close(target, noise, 0, 0, "epsilon target");
     }
 
     [Fact]
@@ -146,7 +162,7 @@ public class DdpmSchedulerTests(SchedulerCases cases) : IClassFixture<SchedulerC
         // v = √ᾱ_t ε − √(1 − ᾱ_t) x_0, with the reference ᾱ, in float64.
         var alpha = cases["alphas_cumprod"].to(ScalarType.Float64).index_select(0, timesteps).view(5, 1, 1, 1);
         var expected = (alpha.sqrt() * noise.to(ScalarType.Float64)) - ((1 - alpha).sqrt() * x0.to(ScalarType.Float64));
-        TensorAssert.Close(expected, target, cases.Atol, cases.Rtol, "v target");
+        TensorAssert.Close(target, expected, cases.Atol, cases.Rtol, "v target");
     }
 
     [Fact]
@@ -193,7 +209,7 @@ public class DdpmSchedulerTests(SchedulerCases cases) : IClassFixture<SchedulerC
     private static void AssertSchedule(double[] betas, DdpmScheduler scheduler)
     {
         using var scope = NewDisposeScope();
-        TensorAssert.Close(tensor(betas), scheduler.Betas, 1e-12, BetaRtol, "betas");
-        TensorAssert.Close(tensor(NaiveSchedule.AlphasCumprod(betas)), scheduler.AlphasCumprod, 1e-9, CumprodRtol, "alphas_cumprod");
+        TensorAssert.Close(scheduler.Betas, tensor(betas), 1e-12, BetaRtol, "betas");
+        TensorAssert.Close(scheduler.AlphasCumprod, tensor(NaiveSchedule.AlphasCumprod(betas)), 1e-9, CumprodRtol, "alphas_cumprod");
     }
 }

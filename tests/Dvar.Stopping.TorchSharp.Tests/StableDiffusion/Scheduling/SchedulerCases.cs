@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using static TorchSharp.torch;
 
@@ -8,15 +6,13 @@ namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Scheduling;
 /// <summary>The <c>sd-tiny/scheduler</c> fixture: config files, reference tensors (diffusers 0.26.3) and their tolerance.</summary>
 public sealed class SchedulerCases : IDisposable
 {
-    private readonly Dictionary<string, Tensor> _tensors;
+    private readonly ReferenceCases _cases = ReferenceCases.Load("scheduler");
 
     public SchedulerCases()
     {
-        _tensors = SafetensorsFile.ReadAll(Path.Combine(Folder, "cases.safetensors"));
-        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "cases.json")));
-        var tolerance = document.RootElement.GetProperty("tolerance");
-        Atol = tolerance.GetProperty("atol").GetDouble();
-        Rtol = tolerance.GetProperty("rtol").GetDouble();
+        var tolerance = _cases.Document["tolerance"]!;
+        Atol = tolerance["atol"]!.GetValue<double>();
+        Rtol = tolerance["rtol"]!.GetValue<double>();
     }
 
     public static string Folder => Path.Combine(FixturePaths.SdTiny, "scheduler");
@@ -28,15 +24,7 @@ public sealed class SchedulerCases : IDisposable
     public double Rtol { get; }
 
     /// <summary>A reference tensor by key; owned by this fixture.</summary>
-    public Tensor this[string key] => _tensors.TryGetValue(key, out var tensor)
-        ? tensor
-        : throw new KeyNotFoundException($"cases.safetensors has no tensor '{key}'.");
+    public Tensor this[string key] => _cases[key];
 
-    public void Dispose()
-    {
-        foreach (var tensor in _tensors.Values)
-        {
-            tensor.Dispose();
-        }
-    }
+    public void Dispose() => _cases.Dispose();
 }

@@ -1,7 +1,6 @@
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.StableDiffusion;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
-using Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Unet;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.TextEncoder;

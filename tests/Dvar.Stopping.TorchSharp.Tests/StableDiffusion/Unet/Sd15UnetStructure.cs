@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dvar.Stopping.TorchSharp.StableDiffusion;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 
@@ -14,13 +13,7 @@ public sealed class Sd15UnetStructure : IDisposable
     {
         Config = ConfigJson.Read<UNet2DConditionModelConfig>(Path.Combine(FixturePaths.Sd15Structure, "unet", "config.json"));
         Model = new UNet2DConditionModel(Config);
-        using var keys = JsonDocument.Parse(File.ReadAllText(Path.Combine(FixturePaths.Sd15Structure, "keys.json")));
-        var unet = keys.RootElement.GetProperty("unet");
-        ExpectedKeys = unet.GetProperty("keys").EnumerateArray()
-            .Select(entry => (entry[0].GetString()!, entry[1].EnumerateArray().Select(d => d.GetInt64()).ToArray()))
-            .ToList();
-        ExpectedTensors = unet.GetProperty("num_tensors").GetInt32();
-        ExpectedParameters = unet.GetProperty("num_parameters").GetInt64();
+        (ExpectedKeys, _, ExpectedParameters) = StructureKeys.Read("unet");
     }
 
     public UNet2DConditionModelConfig Config { get; }
@@ -28,9 +21,7 @@ public sealed class Sd15UnetStructure : IDisposable
     public UNet2DConditionModel Model { get; }
 
     /// <summary>diffusers' <c>state_dict()</c> keys and shapes, in order.</summary>
-    public List<(string Key, long[] Shape)> ExpectedKeys { get; }
-
-    public int ExpectedTensors { get; }
+    public IReadOnlyList<(string Key, long[] Shape)> ExpectedKeys { get; }
 
     public long ExpectedParameters { get; }
 

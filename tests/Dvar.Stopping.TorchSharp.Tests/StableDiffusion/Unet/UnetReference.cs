@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.StableDiffusion;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
@@ -16,24 +15,19 @@ public sealed class UnetReference : IDisposable
 
     public UnetReference()
     {
-        Cases = SafetensorsFile.ReadAll(Path.Combine(Folder, "cases.safetensors"));
+        Cases = ReferenceCases.Load("unet");
         Weights = SafetensorsFile.ReadAll(Path.Combine(Folder, UNet2DConditionModel.WeightsName + ".safetensors"));
-        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "cases.json")));
-        CaseSettings = json.RootElement.GetProperty("cases").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.Clone());
         model = new Lazy<UNet2DConditionModel>(() => UNet2DConditionModel.FromPretrained(Folder));
     }
 
     /// <summary>tests/fixtures/sd-tiny/unet.</summary>
     public static string Folder => Path.Combine(FixturePaths.SdTiny, "unet");
 
-    /// <summary>Every tensor of cases.safetensors by name (<c>{case}.input.*</c>, <c>{case}.output.*</c>, <c>{case}.intermediate.*</c>).</summary>
-    public Dictionary<string, Tensor> Cases { get; }
+    /// <summary>cases.json and every tensor of cases.safetensors (<c>{case}.input.*</c>, <c>{case}.output.*</c>, <c>{case}.intermediate.*</c>).</summary>
+    internal ReferenceCases Cases { get; }
 
     /// <summary>The F32 weights by diffusers key.</summary>
     public Dictionary<string, Tensor> Weights { get; }
-
-    /// <summary>Each case's cases.json entry by name.</summary>
-    public Dictionary<string, JsonElement> CaseSettings { get; }
 
     /// <summary>The tiny UNet loaded from the F32 weights (built on first use).</summary>
     public UNet2DConditionModel Model => model.Value;
@@ -41,14 +35,6 @@ public sealed class UnetReference : IDisposable
     /// <summary>The weights under a module path, with the prefix removed (e.g. <c>time_embedding.</c> gives <c>linear_1.weight</c>, ...).</summary>
     public Dictionary<string, Tensor> WeightsUnder(string prefix) =>
         Weights.Where(kv => kv.Key.StartsWith(prefix + ".", StringComparison.Ordinal)).ToDictionary(kv => kv.Key[(prefix.Length + 1)..], kv => kv.Value);
-
-    /// <summary>The tolerance a case states for float32 compute: <c>tolerance_fp32_compute</c> if present, else <c>tolerance</c>.</summary>
-    public (double Atol, double Rtol) Fp32Tolerance(string caseName)
-    {
-        var settings = CaseSettings[caseName];
-        var tolerance = settings.TryGetProperty("tolerance_fp32_compute", out var fp32) ? fp32 : settings.GetProperty("tolerance");
-        return (tolerance.GetProperty("atol").GetDouble(), tolerance.GetProperty("rtol").GetDouble());
-    }
 
     /// <summary>Copies weights into a module after checking that the key sets and shapes agree exactly.</summary>
     public static void LoadInto(nn.Module module, Dictionary<string, Tensor> weights)
@@ -65,7 +51,8 @@ public sealed class UnetReference : IDisposable
 
     public void Dispose()
     {
-        foreach (var tensor in Cases.Values.Concat(Weights.Values))
+        Cases.Dispose();
+        foreach (var tensor in Weights.Values)
         {
             tensor.Dispose();
         }

@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
 using Dvar.Stopping.TorchSharp.Serialization;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.Tests.Fixtures;
 
 /// <summary>One component's reference cases: <c>cases.json</c> (names, tolerances) and the tensors of <c>cases.safetensors</c>.</summary>
 internal sealed class ReferenceCases : IDisposable
@@ -38,11 +37,11 @@ internal sealed class ReferenceCases : IDisposable
         Document["cases"]!.AsArray().Single(c => c!["name"]!.GetValue<string>() == name)!.AsObject();
 
     /// <summary>The tolerance stated for a case.</summary>
-    public (double Atol, double Rtol) Tolerance(string name)
-    {
-        var tolerance = Case(name)["tolerance"]!;
-        return (tolerance["atol"]!.GetValue<double>(), tolerance["rtol"]!.GetValue<double>());
-    }
+    public (double Atol, double Rtol) Tolerance(string name) => ReadTolerance(Case(name)["tolerance"]!);
+
+    /// <summary>The tolerance a case states for float32 compute: <c>tolerance_fp32_compute</c> if present, else <c>tolerance</c>.</summary>
+    public (double Atol, double Rtol) Fp32Tolerance(string name) =>
+        ReadTolerance(Case(name)["tolerance_fp32_compute"] ?? Case(name)["tolerance"]!);
 
     /// <summary>The names of a case's outputs (keys of its <c>outputs</c> object).</summary>
     public IReadOnlyList<string> Outputs(string name) => Case(name)["outputs"]!.AsObject().Select(kv => kv.Key).ToList();
@@ -57,4 +56,7 @@ internal sealed class ReferenceCases : IDisposable
             tensor.Dispose();
         }
     }
+
+    private static (double Atol, double Rtol) ReadTolerance(JsonNode tolerance) =>
+        (tolerance["atol"]!.GetValue<double>(), tolerance["rtol"]!.GetValue<double>());
 }

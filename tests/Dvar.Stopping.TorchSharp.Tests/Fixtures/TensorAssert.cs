@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Unet;
+namespace Dvar.Stopping.TorchSharp.Tests.Fixtures;
 
 /// <summary>Tensor comparisons with the fixtures' tolerance rule, reporting where and by how much they fail.</summary>
 internal static class TensorAssert
@@ -34,5 +34,12 @@ internal static class TensorAssert
             $"{what}: {count} of {a.numel()} elements outside atol {atol} + rtol {rtol}·|expected|; worst at flat index {worst}: " +
             $"actual {actualValue:G9}, expected {expectedValue:G9}, |diff| {Math.Abs(actualValue - expectedValue):G3}; " +
             $"max |diff| overall {diff.nan_to_num(nan: double.MaxValue).max().item<double>():G3}.");
+    }
+
+    /// <summary>Asserts that a tensor holds exactly the given integers, in order.</summary>
+    public static void Equal(IEnumerable<long> expected, Tensor actual)
+    {
+        using var scope = NewDisposeScope();
+        Assert.Equal(expected, actual.to(ScalarType.Int64, CPU).data<long>().ToArray());
     }
 }

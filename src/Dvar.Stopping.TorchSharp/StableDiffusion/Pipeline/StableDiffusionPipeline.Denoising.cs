@@ -1,0 +1,115 @@
+using Dvar.Stopping.Diagnostics;
+using static TorchSharp.torch;
+
+namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+
+/// <content>The DDIM denoising loop with classifier-free guidance, and the VAE decode of its result.</content>
+public sealed partial class StableDiffusionPipeline
+{
+    /// <summary>
+    /// Runs the DDIM loop (η = 0) from <paramref name="latents"/>: at each timestep t the UNet predicts the noise of
+    /// <c>[x_t, x_t]</c> under <c>[uncond, text]</c> conditioning, the prediction is <c>ε_uncond + g · (ε_text − ε_uncond)</c>,
+    /// and the DDIM step gives x_{t−Δ}. With g ≤ 1 only the conditional branch runs.
+    /// </summary>
+    /// <param name="latents">x_T, <c>[n, latent_channels, h, w]</c> in <see cref="Dtype"/> on <see cref="Device"/> (not modified).</param>
+    /// <param name="promptEmbeddings">The conditioning: with guidance (g &gt; 1) <c>[2n, L, hidden]</c>, the n unconditional rows first;
+    /// otherwise <c>[n, L, hidden]</c>.</param>
+    /// <param name="steps">The number of DDIM steps, 1 to <c>num_train_timesteps</c>.</param>
+    /// <param name="guidanceScale">g, finite and ≥ 0.</param>
+    /// <param name="progress">Receives one report after each step, in order; null for none.</param>
+    /// <param name="cancellationToken">Checked before each step.</param>
+    /// <returns>x_0, shaped like <paramref name="latents"/>; the caller owns it.</returns>
+    /// <remarks>Runs under <c>no_grad</c>. The DDIM scheduler is built per call from <see cref="Scheduler"/>'s config
+    /// (SD v1.5: leading spacing with <c>steps_offset</c> 1, so 50 steps visit 981, 961, ..., 1).</remarks>
+    /// <exception cref="ArgumentNullException">A tensor is null.</exception>
+    /// <exception cref="ArgumentException">The shapes do not fit each other or the UNet, or <paramref name="steps"/> or
+    /// <paramref name="guidanceScale"/> is out of range.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Tensor DenoiseLatents(
+        Tensor latents,
+        Tensor promptEmbeddings,
+        int steps,
+        double guidanceScale,
+        IProgress<GenerationProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(latents);
+        ArgumentNullException.ThrowIfNull(promptEmbeddings);
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(steps, Scheduler.NumTrainTimesteps);
+        Guard.NonNegativeFinite(guidanceScale, nameof(guidanceScale));
+        bool guided = guidanceScale > 1;
+        CheckConditioning(latents, promptEmbeddings, guided);
+
+        using var scheduler = new DdimScheduler(Scheduler.Config);
+        var timesteps = scheduler.SetTimesteps(steps);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var sample = latents;
+        for (int i = 0; i < timesteps.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var next = Step(scheduler, timesteps[i], sample, promptEmbeddings, guided ? guidanceScale : null);
+            if (!ReferenceEquals(sample, latents))
+            {
+                sample.Dispose();
+            }
+
+            sample = next;
+            progress?.Report(new GenerationProgress(i + 1, timesteps.Count, timesteps[i]));
+        }
+
+        return sample.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Decodes latents to images in [0, 1]: <c>clamp(vae.decode(latents / scaling_factor) / 2 + 0.5, 0, 1)</c>, under <c>no_grad</c>.</summary>
+    /// <param name="latents">[n, latent_channels, h, w] on <see cref="Device"/>, any floating dtype (converted to the VAE's, which may
+    /// differ from <see cref="Dtype"/>, e.g. a float32 VAE beside a float16 UNet).</param>
+    /// <returns>[n, 3, h · VaeScaleFactor, w · VaeScaleFactor] in the VAE's dtype; the caller owns it.</returns>
+    /// <exception cref="ArgumentException">The latents do not fit the VAE (see <see cref="AutoencoderKL.Decode"/>).</exception>
+    public Tensor DecodeLatents(Tensor latents)
+    {
+        ArgumentNullException.ThrowIfNull(latents);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var vaeDtype = Vae.parameters().First().dtype;
+        var image = Vae.Decode(latents.to_type(vaeDtype) / Vae.ScalingFactor);
+        return ((image / 2) + 0.5).clamp(0, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>One guided (or, with a null scale, conditional-only) DDIM step; returns x_{t−Δ}, owned by the caller.</summary>
+    private Tensor Step(DdimScheduler scheduler, int timestep, Tensor sample, Tensor promptEmbeddings, double? guidanceScale)
+    {
+        using var scope = NewDisposeScope();
+        var latent_model_input = guidanceScale is null ? sample : cat([sample, sample], 0);
+        var t = tensor((long)timestep, ScalarType.Int64, Device);
+        var noise_pred = Unet.call(latent_model_input, t, promptEmbeddings);
+        if (guidanceScale is double g)
+        {
+            var chunks = noise_pred.chunk(2, 0);
+            var noise_pred_uncond = chunks[0];
+            var noise_pred_text = chunks[1];
+            noise_pred = noise_pred_uncond + (g * (noise_pred_text - noise_pred_uncond));
+        }
+
+        return scheduler.Step(noise_pred, timestep, sample).MoveToOuterDisposeScope();
+    }
+
+    private void CheckConditioning(Tensor latents, Tensor promptEmbeddings, bool guided)
+    {
+        if (latents.ndim != 4 || latents.shape[0] < 1 || latents.shape[1] != Unet.Config.InChannels)
+        {
+            throw new ArgumentException(
+                $"latents must be [n, {Unet.Config.InChannels}, h, w]; got [{string.Join(", ", latents.shape)}].", nameof(latents));
+        }
+
+        long rows = guided ? 2 * latents.shape[0] : latents.shape[0];
+        if (promptEmbeddings.ndim != 3 || promptEmbeddings.shape[0] != rows)
+        {
+            string expected = guided ? $"[2n = {rows}, L, hidden] (unconditional rows first; guidance scale > 1)" : $"[n = {rows}, L, hidden]";
+            throw new ArgumentException(
+                $"promptEmbeddings must be {expected} for latents of batch {latents.shape[0]}; got [{string.Join(", ", promptEmbeddings.shape)}].",
+                nameof(promptEmbeddings));
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using static TorchSharp.torch;
+
+namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+
+/// <content>Text-to-image generation: prompt encoding, seeded initial latents, DDIM denoising, VAE decoding.</content>
+public sealed partial class StableDiffusionPipeline
+{
+    /// <summary>
+    /// Generates images for a prompt as diffusers' <c>StableDiffusionPipeline</c> does with a <c>DDIMScheduler</c> (η = 0):
+    /// initial latents drawn on the CPU (in <see cref="Dtype"/>) from a generator seeded with <see cref="GenerationOptions.Seed"/>, <see cref="GenerationOptions.Steps"/>
+    /// DDIM steps with classifier-free guidance, then the VAE decode of <c>latents / scaling_factor</c>.
+    /// </summary>
+    /// <param name="prompt">The prompt; may be empty (the unconditional prompt). Text past the tokenizer's 77 tokens is cut off.</param>
+    /// <param name="options">Steps, guidance, seed, size and count; null for the defaults.</param>
+    /// <param name="progress">Receives one report after each denoising step, in order; null for none.</param>
+    /// <param name="cancellationToken">Checked before each denoising step.</param>
+    /// <returns><see cref="GenerationOptions.NumImages"/> images.</returns>
+    /// <remarks>Runs under <c>no_grad</c> in <see cref="Dtype"/> on <see cref="Device"/>, and leaves the models' training/evaluation
+    /// mode as it finds it. Each call builds its own DDIM scheduler, so calls share no mutable state; the models themselves are not
+    /// guarded against concurrent use.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="prompt"/> is null.</exception>
+    /// <exception cref="ArgumentException">An option is out of range, or the size is not a multiple of
+    /// <c>VaeScaleFactor · Unet.DownsamplingFactor</c>; the message names the option.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public IReadOnlyList<GeneratedImage> Generate(
+        string prompt,
+        GenerationOptions? options = null,
+        IProgress<GenerationProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        options ??= new GenerationOptions();
+        var (width, height) = options.Validate(DefaultImageSize, VaeScaleFactor * Unet.DownsamplingFactor, Scheduler.NumTrainTimesteps);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var promptEmbeddings = EncodeForGuidance(prompt, options);
+        var latents = InitialLatents(options.NumImages, height / VaeScaleFactor, width / VaeScaleFactor, options.Seed);
+        var denoised = DenoiseLatents(latents, promptEmbeddings, options.Steps, options.GuidanceScale, progress, cancellationToken);
+        var images = DecodeLatents(denoised);
+        return GeneratedImage.FromBatch(images);
+    }
+
+    /// <summary>Encodes prompts to the UNet's conditioning (the text encoder's last hidden state), with gradients if enabled.</summary>
+    /// <param name="prompts">One or more prompts; each is padded or cut to the tokenizer's <see cref="ClipTokenizer.ModelMaxLength"/> tokens.</param>
+    /// <returns>[prompts.Count, 77, hidden] in <see cref="Dtype"/> (converted from the text encoder's dtype if that differs) on
+    /// <see cref="Device"/>; the caller owns it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="prompts"/> or one of its items is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="prompts"/> is empty.</exception>
+    public Tensor EncodePrompts(IReadOnlyList<string> prompts)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        if (prompts.Count == 0)
+        {
+            throw new ArgumentException("At least one prompt is needed.", nameof(prompts));
+        }
+
+        using var scope = NewDisposeScope();
+        var ids = Tokenizer.EncodeToTensor(prompts, Device);
+        return TextEncoder.call(ids).to_type(Dtype).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The conditioning of one call: <c>[negative × n, prompt × n]</c> with guidance, else <c>[prompt × n]</c>.</summary>
+    private Tensor EncodeForGuidance(string prompt, GenerationOptions options)
+    {
+        using var scope = NewDisposeScope();
+        int n = options.NumImages;
+        var texts = options.UsesGuidance ? new[] { options.NegativePrompt, prompt } : [prompt];
+        var encoded = EncodePrompts(texts);
+        return encoded.repeat_interleave(n, dim: 0).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Standard normal latents <c>[n, latent_channels, h, w]</c> drawn on the CPU in the pipeline's dtype by a seeded generator,
+    /// then moved to its device (diffusers' <c>randn_tensor</c> with a CPU generator).</summary>
+    private Tensor InitialLatents(int n, int latentHeight, int latentWidth, long seed)
+    {
+        using var generator = new Generator(unchecked((ulong)seed), CPU);
+        using var scope = NewDisposeScope();
+        var drawn = randn([n, Unet.Config.InChannels, latentHeight, latentWidth], Dtype, CPU, generator: generator);
+
+        // DDIM's init_noise_sigma is 1, so the draw is used unscaled.
+        return drawn.to(Device).MoveToOuterDisposeScope();
+    }
+}

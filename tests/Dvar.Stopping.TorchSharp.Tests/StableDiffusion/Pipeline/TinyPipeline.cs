@@ -1,0 +1,17 @@
+using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+
+namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Pipeline;
+
+/// <summary>The sd-tiny pipeline (tests/fixtures/sd-tiny, float32, CPU), loaded once for a test class: 32x32 images, 16x16 latents.</summary>
+public sealed class TinyPipeline : IDisposable
+{
+    public TinyPipeline()
+    {
+        Pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
+    }
+
+    public StableDiffusionPipeline Pipeline { get; }
+
+    public void Dispose() => Pipeline.Dispose();
+}
