@@ -2,8 +2,6 @@ using Dvar.Stopping.TorchSharp.Personalization;
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.StableDiffusion;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
-using Dvar.Stopping.TorchSharp.Tests.StableDiffusion;
-using Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Unet;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

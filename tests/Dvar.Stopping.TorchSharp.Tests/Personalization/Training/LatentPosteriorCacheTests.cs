@@ -1,5 +1,5 @@
 using Dvar.Stopping.TorchSharp.Personalization;
-using Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Unet;
+using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Training;
