@@ -98,18 +98,25 @@ public sealed class CriterionContractTests
     public void Observe_LongTrace_AllocatesNothingPerValue(string kind)
     {
         // Composites may allocate once, when they fire (the names that fired); leaves never allocate after construction.
+        // One-off runtime work on this thread (tiered JIT, type loading on a loaded machine) can show up in a single pass,
+        // so take the least of three passes: an allocation per value would appear in every pass, 20,000 times over.
         double[] values = Traces.Normal(20_000, seed: 6);
         IStoppingCriterion criterion = CriterionCatalog.Create(kind);
         Traces.Run(criterion, values);
-        criterion.Reset();
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        foreach (double value in values)
+        long allocated = long.MaxValue;
+        for (int pass = 0; pass < 3; pass++)
         {
-            criterion.Observe(value);
+            criterion.Reset();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            foreach (double value in values)
+            {
+                criterion.Observe(value);
+            }
+
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.True(allocated <= (criterion is AnyOfCriterion or AllOfCriterion ? 512 : 0), $"{kind} allocated {allocated} bytes over {values.Length} values.");
     }
 }
