@@ -14,14 +14,28 @@ internal static class Program
     /// <param name="standardOutput">Where results and help go.</param>
     /// <param name="standardError">Where the one-line error message goes.</param>
     /// <returns>An exit code from <see cref="ExitCodes"/>.</returns>
-    public static int Run(string[] args, TextReader standardInput, TextWriter standardOutput, TextWriter standardError)
+    public static int Run(string[] args, TextReader standardInput, TextWriter standardOutput, TextWriter standardError) =>
+        Run(args, standardInput, standardOutput, standardError, CliSession.Redirected);
+
+    /// <summary>Runs <c>dvar</c> with the given arguments, streams and session (terminal or not, cancellation).</summary>
+    /// <param name="args">The command-line arguments.</param>
+    /// <param name="standardInput">Standard input (read by <c>replay -</c>).</param>
+    /// <param name="standardOutput">Where results and help go.</param>
+    /// <param name="standardError">Where progress and the one-line error message go.</param>
+    /// <param name="session">Whether progress may update a terminal line, and the cancellation token.</param>
+    /// <returns>An exit code from <see cref="ExitCodes"/>.</returns>
+    public static int Run(string[] args, TextReader standardInput, TextWriter standardOutput, TextWriter standardError, CliSession session)
     {
+        // The train and generate commands only define options here; TorchSharp is loaded by their actions alone, so
+        // replay runs where libtorch cannot load.
         var root = new RootCommand("dvar: stop text-to-image personalization when the deterministic loss has settled.")
         {
             new ReplayCommand(standardInput),
+            new TrainCommand(session),
+            new GenerateCommand(session),
         };
         var parse = root.Parse(args);
-        var command = parse.CommandResult.Command == root ? "dvar" : $"dvar {parse.CommandResult.Command.Name}";
+        var command = CommandPath(parse.CommandResult);
         if (parse.Action is ParseErrorAction)
         {
             return Fail(standardError, ExitCodes.Usage, $"{command}: {string.Join(' ', parse.Errors.Select(e => e.Message))} ('{command} --help' lists the options.)");
@@ -44,6 +58,10 @@ internal static class Program
         {
             return Fail(standardError, ExitCodes.InputData, $"{command}: {e.Message}");
         }
+        catch (CommandCancelledException e)
+        {
+            return Fail(standardError, ExitCodes.Cancelled, $"{command}: {e.Message}");
+        }
 #pragma warning disable CA1031 // The last resort of a command-line tool: one line, no stack trace, a distinct exit code.
         catch (Exception e)
 #pragma warning restore CA1031
@@ -52,7 +70,37 @@ internal static class Program
         }
     }
 
-    private static int Main(string[] args) => Run(args, Console.In, Console.Out, Console.Error);
+    private static int Main(string[] args)
+    {
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            if (cancellation.IsCancellationRequested)
+            {
+                return; // A second Ctrl+C ends the process at once.
+            }
+
+            e.Cancel = true;
+            Console.Error.WriteLine();
+            Console.Error.WriteLine("dvar: cancelling after the current step (press Ctrl+C again to abort at once)...");
+            cancellation.Cancel();
+        };
+        return Run(args, Console.In, Console.Out, Console.Error, new CliSession(!Console.IsErrorRedirected, cancellation.Token));
+    }
+
+    /// <summary>The command as typed, e.g. <c>dvar train textual-inversion</c>.</summary>
+    private static string CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new List<string>();
+        for (var current = result; current?.Parent is System.CommandLine.Parsing.CommandResult parent; current = parent)
+        {
+            names.Add(current.Command.Name);
+        }
+
+        names.Add("dvar");
+        names.Reverse();
+        return string.Join(' ', names);
+    }
 
     private static int Fail(TextWriter standardError, int exitCode, string message)
     {

@@ -25,12 +25,20 @@ public sealed class ProgramTests
     }
 
     [Fact]
-    public void Run_Help_ListsTheReplayCommand()
+    public void Run_Help_ListsTheCommands()
     {
         var run = CliRun.Of(["--help"]);
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("replay", run.Output, StringComparison.Ordinal);
+        Assert.Contains("train", run.Output, StringComparison.Ordinal);
+        Assert.Contains("generate", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_TrainWithoutMethod_ExitsWithUsageCodeNamingTheCommand()
+    {
+        CliRun.Of(["train"]).AssertFails(ExitCodes.Usage, "dvar train:");
     }
 
     [Fact]

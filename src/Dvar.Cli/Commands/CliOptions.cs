@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Numerics;
+using Dvar.Cli.Output;
 
 namespace Dvar.Cli.Commands;
 
@@ -54,6 +55,31 @@ internal static class CliOptions
         option.CompletionSources.Add([.. choices.Keys]);
         return option;
     }
+
+    /// <summary>The <c>--format text|json</c> option (default text).</summary>
+    /// <param name="description">The help text.</param>
+    /// <returns>The option.</returns>
+    public static Option<OutputFormat> Format(string description)
+    {
+        var option = Choice(
+            "--format",
+            description,
+            new Dictionary<string, OutputFormat> { ["text"] = OutputFormat.Text, ["json"] = OutputFormat.Json });
+        return option; // Unset gives default(OutputFormat), Text.
+    }
+
+    /// <summary>A text or path option, kept as given (paths are checked by the command's action).</summary>
+    /// <param name="name">The option, e.g. <c>--model</c>.</param>
+    /// <param name="helpName">The placeholder in the help, e.g. <c>DIR</c>.</param>
+    /// <param name="description">The help text.</param>
+    /// <param name="required">Whether the option must be given.</param>
+    /// <returns>The option.</returns>
+    public static Option<string?> Text(string name, string helpName, string description, bool required = false) => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        Required = required,
+    };
 
     private static T Parse<T>(ArgumentResult result, string name, IReadOnlyDictionary<string, T> choices)
     {

@@ -29,47 +29,15 @@ internal static class ReplayResultFormatter
     /// <returns>E.g. <c>thresholdReached</c>.</returns>
     public static string ReasonName(Dvar.Stopping.StopReason reason) => JsonNamingPolicy.CamelCase.ConvertName(reason.ToString());
 
-    private static string ToJson(ReplayResult result)
+    private static string ToJson(ReplayResult result) => JsonOutput.Object(json =>
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("criterion", result.Criterion);
-            json.WriteNumber("observations", result.Observations);
-            json.WriteBoolean("stopped", result.Stopped);
-            if (result.StopIndex is { } index)
-            {
-                json.WriteNumber("stopIndex", index);
-            }
-            else
-            {
-                json.WriteNull("stopIndex");
-            }
-
-            WriteStatistic(json, result.Decision.Statistic);
-            json.WriteString("reason", ReasonName(result.Decision.Reason));
-            json.WriteEndObject();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
-
-    private static void WriteStatistic(Utf8JsonWriter json, double? statistic)
-    {
-        switch (statistic)
-        {
-            case null:
-                json.WriteNull("statistic");
-                break;
-            case { } value when double.IsFinite(value):
-                json.WriteNumber("statistic", value);
-                break;
-            case { } value:
-                json.WriteString("statistic", value.ToString(CultureInfo.InvariantCulture));
-                break;
-        }
-    }
+        json.WriteString("criterion", result.Criterion);
+        json.WriteNumber("observations", result.Observations);
+        json.WriteBoolean("stopped", result.Stopped);
+        JsonOutput.WriteNumber(json, "stopIndex", result.StopIndex);
+        JsonOutput.WriteNumber(json, "statistic", result.Decision.Statistic);
+        json.WriteString("reason", ReasonName(result.Decision.Reason));
+    });
 
     private static string ToText(ReplayResult result)
     {

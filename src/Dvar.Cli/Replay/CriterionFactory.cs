@@ -6,7 +6,8 @@ namespace Dvar.Cli.Replay;
 /// <summary>Builds the criterion named by <c>--criterion</c> from the command-line options, and says precisely which
 /// option is missing, out of range or does not apply.</summary>
 /// <remarks>Ranges are checked once, by the criteria's options (their <c>Validate</c>); this type maps the property in
-/// error back to its command-line option. DVAR defaults to the Textual Inversion preset (N = 310, α = 0.15); EMA's
+/// error back to its command-line option. DVAR defaults to the Textual Inversion preset (N = 310, α = 0.15) or to the
+/// preset the caller gives (a training method's); EMA's
 /// smoothing defaults to 0.1 and patience's min-delta to 0; every other option of the chosen criterion is required.</remarks>
 internal static class CriterionFactory
 {
@@ -39,32 +40,34 @@ internal static class CriterionFactory
     /// <summary>Builds the criterion.</summary>
     /// <param name="kind">Which criterion.</param>
     /// <param name="parameters">The options given on the command line.</param>
+    /// <param name="dvarDefaults">DVAR's window and threshold where <c>--window</c> or <c>--threshold</c> is not given;
+    /// null for the Textual Inversion preset (N = 310, α = 0.15).</param>
     /// <returns>A fresh criterion with the default non-finite policy (stop).</returns>
     /// <exception cref="UsageException">An option does not apply to <paramref name="kind"/>, a required one is
     /// missing, or a value is out of range; the message names the option.</exception>
-    public static IStoppingCriterion Create(CriterionKind kind, CriterionParameters parameters)
+    public static IStoppingCriterion Create(CriterionKind kind, CriterionParameters parameters, DvarOptions? dvarDefaults = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         CheckOptions(kind, parameters);
         try
         {
-            return Build(kind, parameters);
+            return Build(kind, parameters, dvarDefaults ?? DvarOptions.TextualInversion);
         }
         catch (ArgumentOutOfRangeException e) when (e.ParamName is { } property && OptionOfProperty.TryGetValue(property, out var option))
         {
-            var message = Describe(e);
+            var message = ArgumentMessages.Describe(e);
             throw new UsageException(message.StartsWith(property + " ", StringComparison.Ordinal)
                 ? $"{option}{message[property.Length..]} (--criterion {NameOf(kind)})"
                 : $"{option} is out of range for --criterion {NameOf(kind)}: {message}");
         }
     }
 
-    private static IStoppingCriterion Build(CriterionKind kind, CriterionParameters p) => kind switch
+    private static IStoppingCriterion Build(CriterionKind kind, CriterionParameters p, DvarOptions dvarDefaults) => kind switch
     {
         CriterionKind.Dvar => new DvarCriterion(new DvarOptions
         {
-            Window = p.Window ?? DvarOptions.TextualInversion.Window,
-            Threshold = p.Threshold ?? DvarOptions.TextualInversion.Threshold,
+            Window = p.Window ?? dvarDefaults.Window,
+            Threshold = p.Threshold ?? dvarDefaults.Threshold,
         }),
         CriterionKind.Ema => new EmaPercentileCriterion(p.Smoothing is { } smoothing
             ? new EmaPercentileOptions { Lag = p.Lag!.Value, Threshold = p.Threshold!.Value, Smoothing = smoothing }
@@ -121,12 +124,4 @@ internal static class CriterionFactory
     }
 
     private static string Join(IEnumerable<string> options) => string.Join(", ", options);
-
-    /// <summary>The first line of the exception's message without the "(Parameter 'X')" suffix the runtime appends.</summary>
-    private static string Describe(ArgumentOutOfRangeException e)
-    {
-        var message = e.Message.Split('\n')[0].TrimEnd();
-        var suffix = $" (Parameter '{e.ParamName}')";
-        return message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
-    }
 }

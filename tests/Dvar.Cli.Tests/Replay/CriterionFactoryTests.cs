@@ -105,5 +105,17 @@ public sealed class CriterionFactoryTests
         Assert.DoesNotContain('\n', e.Message);
     }
 
+    [Theory]
+    [InlineData(null, null, 440, 0.4)]
+    [InlineData(60, null, 60, 0.4)]
+    [InlineData(null, 0.2, 440, 0.2)]
+    public void Create_DvarWithPresetDefaults_FillsWhatIsNotGivenFromThePreset(int? window, double? threshold, int expectedWindow, double expectedThreshold)
+    {
+        var built = CriterionFactory.Create(CriterionKind.Dvar, new CriterionParameters(Window: window, Threshold: threshold), DvarOptions.DreamBoothLora);
+
+        var dvar = Assert.IsType<DvarCriterion>(built);
+        Assert.Equal(new DvarOptions { Window = expectedWindow, Threshold = expectedThreshold }, dvar.Options);
+    }
+
     private static CriterionKind Kind(string name) => Enum.Parse<CriterionKind>(name, ignoreCase: true);
 }

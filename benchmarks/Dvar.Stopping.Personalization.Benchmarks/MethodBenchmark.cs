@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using Dvar.Stopping.TorchSharp.Benchmarks;
+using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.StableDiffusion;
+
+namespace Dvar.Stopping.Personalization.Benchmarks;
+
+/// <summary>Times one method on a fresh pipeline through the public API: training steps inside a
+/// <see cref="PersonalizationTrainer"/> (no evaluation), then <see cref="DeterministicEvaluator.Evaluate"/> at batch 8 and 2.</summary>
+internal static class MethodBenchmark
+{
+    public static MethodMeasurement Measure(string methodName, StableDiffusionPipeline pipeline, string images, int resolution, int warmup, int runs, TextWriter log)
+    {
+        using var method = Create(methodName);
+        method.Attach(pipeline);
+        using var data = new ConceptData(
+            ConceptImages.Load(images, new ConceptImageOptions { Resolution = resolution }), method.Defaults.Templates, method.Placeholder);
+        long trainable = method.TrainableParameters.Sum(p => p.Parameter.numel());
+        string output = Directory.CreateTempSubdirectory("dvar-bench-run-").FullName;
+        try
+        {
+            // Training: the trainer's own loop (batch sample, text encoder, UNet forward, backward, clipping, AdamW step);
+            // no evaluation, so consecutive progress reports are one step apart.
+            var clock = new StepClock();
+            var trainer = new PersonalizationTrainer(
+                new PersonalizationTrainerOptions
+                {
+                    Method = method,
+                    Data = data,
+                    OutputFolder = output,
+                    MaxSteps = warmup + runs,
+                    EvaluationFrequency = 0,
+                },
+                progress: clock);
+            trainer.Train();
+            var training = Timing.Of(clock.StepSeconds(warmup));
+            log.WriteLine($"  {methodName}: training step (batch {method.Defaults.BatchSize}) {training} s");
+
+            var batch8 = TimeEvaluation(method, data, 8, warmup, runs);
+            log.WriteLine($"  {methodName}: L_det batch 8 {batch8} s");
+            var batch2 = TimeEvaluation(method, data, 2, warmup, runs);
+            log.WriteLine($"  {methodName}: L_det batch 2 {batch2} s");
+            return new MethodMeasurement(methodName, trainable, method.Defaults.BatchSize, training, batch8, batch2);
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    private static Timing TimeEvaluation(PersonalizationMethod method, ConceptData data, int batchSize, int warmup, int runs)
+    {
+        // The evaluator builds its batch once (VAE posteriors, latents, noise, timesteps): not timed, as in training.
+        using var evaluator = new DeterministicEvaluator(method, data, new DeterministicEvaluatorOptions { BatchSize = batchSize });
+        var seconds = new double[runs];
+        for (int i = 0; i < warmup + runs; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            evaluator.Evaluate();
+            if (i >= warmup)
+            {
+                seconds[i - warmup] = watch.Elapsed.TotalSeconds;
+            }
+        }
+
+        return Timing.Of(seconds);
+    }
+
+    private static PersonalizationMethod Create(string name) => name switch
+    {
+        "textual-inversion" => new TextualInversion(new TextualInversionOptions { Token = "<bench>", InitializerToken = "toy" }),
+        "dreambooth-lora" => new DreamBoothLora(new DreamBoothLoraOptions { Token = "<bench>", InitializerToken = "dog" }),
+        _ => new CustomDiffusion(new CustomDiffusionOptions { ModifierToken = "<bench>" }),
+    };
+}

@@ -1,0 +1,12 @@
+namespace Dvar.Cli;
+
+/// <summary>What a run of <c>dvar</c> gets from its host besides arguments and streams.</summary>
+/// <param name="ProgressIsTerminal">Whether standard error is a terminal: progress then updates one line in place
+/// (<c>\r</c>); otherwise it prints plain lines.</param>
+/// <param name="Cancellation">Cancels <c>train</c> (after the step in progress, with a checkpoint) and <c>generate</c>;
+/// <c>Main</c> ties it to Ctrl+C.</param>
+internal sealed record CliSession(bool ProgressIsTerminal, CancellationToken Cancellation)
+{
+    /// <summary>A redirected, never-cancelled session (what tests and pipes get).</summary>
+    public static CliSession Redirected { get; } = new(false, CancellationToken.None);
+}

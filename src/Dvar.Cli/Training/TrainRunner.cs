@@ -1,0 +1,205 @@
+using System.Globalization;
+using Dvar.Cli.Diagnostics;
+using Dvar.Cli.Input;
+using Dvar.Cli.Models;
+using Dvar.Cli.Output;
+using Dvar.Cli.Replay;
+using Dvar.Stopping;
+using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.StableDiffusion;
+
+namespace Dvar.Cli.Training;
+
+/// <summary>The action of <c>dvar train</c>: loads the pipeline and the concept, attaches the method, trains with the
+/// <see cref="PersonalizationTrainer"/> until the criterion fires or the cap, and reports. The only place the command
+/// touches TorchSharp.</summary>
+internal static class TrainRunner
+{
+    /// <summary>Runs a training request.</summary>
+    /// <param name="request">What to train.</param>
+    /// <param name="output">Standard output: the summary.</param>
+    /// <param name="error">Standard error: progress.</param>
+    /// <param name="session">Progress mode and cancellation.</param>
+    /// <returns><see cref="ExitCodes.Success"/>.</returns>
+    /// <exception cref="UsageException">An option is invalid or does not fit the model.</exception>
+    /// <exception cref="InputDataException">A folder or file is missing or does not load, or there is no checkpoint to resume.</exception>
+    /// <exception cref="CommandCancelledException">The session was cancelled; a checkpoint was written.</exception>
+    public static int Run(TrainRequest request, TextWriter output, TextWriter error, CliSession session)
+    {
+        CheckRequest(request);
+        using var logging = CliLogging.Create(request.Verbose);
+        var logger = logging.CreateLogger("dvar.train");
+        using var pipeline = PipelineLoader.Load(request.Model);
+        var templates = Guarded(() => MethodBuilder.Templates(request.Templates));
+        using var method = Guarded(() => MethodBuilder.Create(request, templates));
+        Guarded(() => method.Attach(pipeline));
+        using var data = LoadConcept(request, pipeline, method, templates ?? method.Defaults.Templates);
+        var kind = request.Criterion ?? CriterionKind.Dvar;
+        var criterion = CriterionFactory.Create(kind, request.CriterionParameters, method.Defaults.Dvar);
+        var options = Options(request, method, data, criterion);
+        var line = new ProgressLine(error, session.ProgressIsTerminal);
+        var display = new TrainingProgressDisplay(line, request.ProgressEvery, criterion.Name, ShownThreshold(kind, request.CriterionParameters, method));
+        var trainer = Guarded(() => new PersonalizationTrainer(options, logger, display));
+        string? checkpoint = request.Resume ? FindCheckpoint(request.Output) : null;
+        TrainingResult result;
+        try
+        {
+            result = checkpoint is null ? trainer.Train(session.Cancellation) : Resume(trainer, checkpoint, session.Cancellation);
+        }
+        catch (OperationCanceledException e) when (session.Cancellation.IsCancellationRequested)
+        {
+            line.End();
+            string written = PersonalizationTrainer.FindLatestCheckpoint(request.Output) ?? request.Output;
+            throw new CommandCancelledException(
+                $"cancelled; checkpoint written to {Path.GetFullPath(written)}. Run the same command with --resume to continue.", e);
+        }
+
+        line.End();
+        long maxSteps = request.MaxSteps ?? method.Defaults.MaxSteps;
+        TrainResultFormatter.Write(output, result, method, maxSteps, request.Format, GenerateHint(request, method, result));
+        return ExitCodes.Success;
+    }
+
+    private static void CheckRequest(TrainRequest request)
+    {
+        if (request.ProgressEvery < 1)
+        {
+            throw new UsageException($"--progress-every must be at least 1; got {request.ProgressEvery}.");
+        }
+
+        if (request.ClassImages is null != request.ClassPrompt is null)
+        {
+            throw new UsageException("Prior preservation needs both --class-images and --class-prompt; only one was given.");
+        }
+
+        CheckFolder("--images", request.Images);
+        if (request.ClassImages is { } classImages)
+        {
+            CheckFolder("--class-images", classImages);
+        }
+
+        if (File.Exists(request.Output))
+        {
+            throw new InputDataException($"--out '{request.Output}' is a file; it must be a folder (created if missing).");
+        }
+    }
+
+    private static void CheckFolder(string option, string path)
+    {
+        if (!Directory.Exists(path))
+        {
+            throw new InputDataException(File.Exists(path)
+                ? $"{option} '{path}' is a file; it must be a folder of images."
+                : $"{option}: the folder '{path}' does not exist.");
+        }
+    }
+
+    private static ConceptData LoadConcept(TrainRequest request, StableDiffusionPipeline pipeline, PersonalizationMethod method, PromptTemplateSet templates)
+    {
+        var imageOptions = new ConceptImageOptions { Resolution = request.Resolution ?? pipeline.DefaultImageSize, CenterCrop = request.CenterCrop };
+        var images = LoadImages("--images", request.Images, imageOptions);
+        ConceptImages? classImages = null;
+        try
+        {
+            classImages = request.ClassImages is { } folder ? LoadImages("--class-images", folder, imageOptions) : null;
+            return Guarded(() => new ConceptData(images, templates, method.Placeholder, classImages, request.ClassPrompt));
+        }
+        catch
+        {
+            images.Dispose();
+            classImages?.Dispose();
+            throw;
+        }
+    }
+
+    private static ConceptImages LoadImages(string option, string folder, ConceptImageOptions options)
+    {
+        try
+        {
+            return Guarded(() => ConceptImages.Load(folder, options));
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new InputDataException($"{option}: {e.Message}", innerException: e);
+        }
+    }
+
+    private static PersonalizationTrainerOptions Options(TrainRequest request, PersonalizationMethod method, ConceptData data, IStoppingCriterion criterion)
+    {
+        var defaults = new PersonalizationTrainerOptions { Method = method, Data = data, OutputFolder = request.Output, Criterion = criterion };
+        return defaults with
+        {
+            MaxSteps = request.MaxSteps,
+            LearningRate = request.LearningRate,
+            BatchSize = request.BatchSize,
+            MaxGradientNorm = request.MaxGradientNorm,
+            TrainingSeed = request.Seed ?? defaults.TrainingSeed,
+            EvaluationSeed = request.EvaluationSeed ?? defaults.EvaluationSeed,
+            EvaluationBatchSize = request.EvaluationBatchSize ?? defaults.EvaluationBatchSize,
+            EvaluationFrequency = request.EvaluationFrequency ?? defaults.EvaluationFrequency,
+            CheckpointInterval = request.CheckpointEvery ?? defaults.CheckpointInterval,
+        };
+    }
+
+    private static string FindCheckpoint(string output) =>
+        PersonalizationTrainer.FindLatestCheckpoint(output)
+        ?? throw new InputDataException($"--resume: there is no checkpoint in '{output}' (checkpoints/step-*); run without --resume to start afresh.");
+
+    private static TrainingResult Resume(PersonalizationTrainer trainer, string checkpoint, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return trainer.Resume(checkpoint, cancellationToken);
+        }
+        catch (ArgumentException e) when (e.ParamName == "checkpointFolder")
+        {
+            throw new UsageException($"--resume: {ArgumentMessages.Describe(e)} (checkpoint {checkpoint})");
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or FormatException)
+        {
+            throw new InputDataException($"--resume: the checkpoint {checkpoint} cannot be used: {e.Message}", innerException: e);
+        }
+    }
+
+    /// <summary>Runs library code whose argument errors are the user's options, and names the option in the message.</summary>
+    private static T Guarded<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (ArgumentException e)
+        {
+            throw ArgumentMessages.ToUsage(e, MethodBuilder.OptionOfParameter);
+        }
+    }
+
+    private static void Guarded(Action action) => Guarded(() =>
+    {
+        action();
+        return true;
+    });
+
+    private static double? ShownThreshold(CriterionKind kind, CriterionParameters p, PersonalizationMethod method) => kind switch
+    {
+        CriterionKind.Dvar => p.Threshold ?? method.Defaults.Dvar.Threshold,
+        CriterionKind.Fixed => p.Steps,
+        CriterionKind.Patience => p.Patience,
+        _ => p.Threshold,
+    };
+
+    private static string GenerateHint(TrainRequest request, PersonalizationMethod method, TrainingResult result)
+    {
+        string artifacts = method switch
+        {
+            DreamBoothLora => string.Join(' ', result.ArtifactPaths.Select(p => (p.EndsWith(TextualInversion.EmbeddingsFileName, StringComparison.Ordinal) ? "--embeddings " : "--lora ") + Quote(p))),
+            CustomDiffusion => "--custom-diffusion " + Quote(request.Output),
+            _ => "--embeddings " + Quote(result.ArtifactPaths[0]),
+        };
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"dvar generate --model {Quote(request.Model.Folder)} {artifacts} --prompt \"a photo of {method.Placeholder}\" --out image.png");
+    }
+
+    private static string Quote(string path) => path.Contains(' ', StringComparison.Ordinal) ? $"\"{path}\"" : path;
+}
