@@ -74,6 +74,9 @@ public sealed partial class CustomDiffusion : PersonalizationMethod
     public override bool TrainsTextConditioning => true;
 
     /// <summary>Writes <c>pytorch_custom_diffusion_weights.safetensors</c> and <c>&lt;ModifierToken&gt;.safetensors</c>.</summary>
+    /// <remarks>The token file is named after the token, as diffusers names it (<c>&lt;new1&gt;.safetensors</c>); characters the
+    /// operating system does not allow in file names (on Windows <c>&lt;</c> and <c>&gt;</c>) become <c>_</c>. The token itself
+    /// is the key inside the file, which is what <see cref="LoadWeights"/> reads.</remarks>
     /// <param name="folder">The output folder (created if needed).</param>
     /// <returns>The paths of the files written.</returns>
     /// <exception cref="ArgumentException"><paramref name="folder"/> is null or empty.</exception>
@@ -84,7 +87,7 @@ public sealed partial class CustomDiffusion : PersonalizationMethod
         RequirePipeline();
         string weightsPath = Path.Combine(folder, CustomDiffusionWeightsFile.FileName);
         CustomDiffusionWeightsFile.Write(weightsPath, _projections.Select(p => new KeyValuePair<string, Tensor>(p.Key, p.Value.Weight)));
-        string tokenPath = Path.Combine(folder, Options.ModifierToken + ".safetensors");
+        string tokenPath = Path.Combine(folder, TokenFileName(Options.ModifierToken));
         using (NewDisposeScope())
         {
             TokenEmbeddingFile.Write(tokenPath, Options.ModifierToken, _tokenRow!.detach().squeeze(0));
@@ -92,6 +95,10 @@ public sealed partial class CustomDiffusion : PersonalizationMethod
 
         return [weightsPath, tokenPath];
     }
+
+    /// <summary>The token's file name: the token with characters invalid in file names on this system replaced by <c>_</c>.</summary>
+    internal static string TokenFileName(string token) =>
+        string.Concat(token.Select(c => Array.IndexOf(Path.GetInvalidFileNameChars(), c) >= 0 ? '_' : c)) + ".safetensors";
 
     /// <inheritdoc/>
     protected override void AttachCore(StableDiffusionPipeline pipeline)

@@ -18,6 +18,15 @@ public class CustomDiffusionTests
             .ToDictionary(kv => kv.Key, kv => kv.Value.shape);
 
     [Fact]
+    public void TokenFileName_CharacterInvalidInFileNames_BecomesUnderscore()
+    {
+        // '/' is invalid in file names on every system; letters, digits and '-' never are.
+        Assert.Equal("<new_1-x>.safetensors".Replace('<', Sanitized('<')).Replace('>', Sanitized('>')), CustomDiffusion.TokenFileName("<new/1-x>"));
+
+        static char Sanitized(char c) => Path.GetInvalidFileNameChars().Contains(c) ? '_' : c;
+    }
+
+    [Fact]
     public void Attach_TinyPipeline_TrainsModifierRowAndEveryCrossAttentionKeyValue()
     {
         using var pipeline = TinyPipeline.Load();
