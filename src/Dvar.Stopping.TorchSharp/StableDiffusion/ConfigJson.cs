@@ -40,8 +40,7 @@ internal static class ConfigJson
         }
         catch (JsonException e)
         {
-            string where = e.Path is { Length: > 0 } p ? $" at {p}" : string.Empty;
-            throw new InvalidDataException($"{path}: invalid {typeof(T).Name}{where}: {e.Message}", e);
+            throw Invalid<T>(path, e);
         }
     }
 
@@ -61,7 +60,14 @@ internal static class ConfigJson
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{source}: invalid {typeof(T).Name}: {e.Message}", e);
+            throw Invalid<T>(source, e);
         }
+    }
+
+    /// <summary>Names the source, the config type and the JSON path (the key) of a deserialization failure.</summary>
+    private static InvalidDataException Invalid<T>(string source, JsonException e)
+    {
+        string where = e.Path is { Length: > 0 } p ? $" at {p}" : string.Empty;
+        return new InvalidDataException($"{source}: invalid {typeof(T).Name}{where}: {e.Message}", e);
     }
 }

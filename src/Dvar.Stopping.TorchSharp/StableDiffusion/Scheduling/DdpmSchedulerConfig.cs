@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
 
 namespace Dvar.Stopping.TorchSharp.StableDiffusion;
 

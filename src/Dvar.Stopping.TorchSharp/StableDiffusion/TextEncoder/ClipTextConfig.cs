@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
 
 namespace Dvar.Stopping.TorchSharp.StableDiffusion;
 
@@ -44,7 +43,7 @@ public sealed record ClipTextConfig
     /// <summary>The MLP activation (<c>hidden_act</c>: <c>"quick_gelu"</c> or <c>"gelu"</c>; other names are rejected when read).</summary>
     /// <value>Default <see cref="ClipActivation.QuickGelu"/>.</value>
     [JsonPropertyName("hidden_act")]
-    [JsonConverter(typeof(ClipActivationJsonConverter))]
+    [JsonConverter(typeof(SnakeCaseEnumJsonConverter<ClipActivation>))]
     public ClipActivation HiddenAct { get; init; } = ClipActivation.QuickGelu;
 
     /// <summary>The epsilon of every LayerNorm.</summary>

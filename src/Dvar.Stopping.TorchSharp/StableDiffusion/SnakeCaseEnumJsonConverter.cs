@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion;
 
 /// <summary>Reads a diffusers config string (<c>"scaled_linear"</c>) as the enum member of the same name in snake case
 /// (<c>ScaledLinear</c>); any other value is rejected with the list of accepted names.</summary>
