@@ -148,8 +148,13 @@ public sealed class DdpmScheduler : IDisposable
         }
 
         var index = timesteps.to(ScalarType.Int64).flatten();
-        var lowest = index.min().item<long>();
-        var highest = index.max().item<long>();
+        long lowest, highest;
+        using (var min = index.min())
+        using (var max = index.max())
+        {
+            (lowest, highest) = (min.item<long>(), max.item<long>());
+        }
+
         if (lowest < 0 || highest >= NumTrainTimesteps)
         {
             throw new ArgumentException(

@@ -179,8 +179,10 @@ public sealed partial class ClipTextModel : nn.Module<Tensor, Tensor>
         CheckLengthAndDevice(inputIds, nameof(inputIds));
         if (inputIds.numel() > 0)
         {
-            long min = inputIds.min().ToInt64();
-            long max = inputIds.max().ToInt64();
+            using var lowest = inputIds.min();
+            using var highest = inputIds.max();
+            long min = lowest.ToInt64();
+            long max = highest.ToInt64();
             if (min < 0 || max >= VocabularySize)
             {
                 throw new ArgumentException(
