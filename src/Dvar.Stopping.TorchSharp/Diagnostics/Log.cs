@@ -66,4 +66,11 @@ internal static partial class Log
         Level = LogLevel.Debug,
         Message = "Built the deterministic evaluation batch: {BatchSize} items, frozen sources {FrozenSources}, seed {Seed}")]
     public static partial void EvaluationBatchBuilt(ILogger logger, int batchSize, FrozenSources frozenSources, long seed);
+
+    [LoggerMessage(
+        EventId = 2008,
+        EventName = "BestScoredParametersRestored",
+        Level = LogLevel.Information,
+        Message = "Restored the parameters of step {Step}, the best train image score ({Score})")]
+    public static partial void BestScoredParametersRestored(ILogger logger, long step, double score);
 }

@@ -38,6 +38,9 @@ internal sealed record CheckpointManifest(
         [nameof(options.LearningRate)] = Invariant(options.EffectiveLearningRate),
         [nameof(options.MaxGradientNorm)] = options.EffectiveMaxGradientNorm is { } norm ? Invariant(norm) : "none",
         [nameof(options.PriorLossWeight)] = Invariant(options.EffectivePriorLossWeight),
+        [nameof(options.Scoring)] = options.Scoring is { } scoring
+            ? $"every {Invariant(scoring.Every)}, {scoring.Scorer.Metric.Name}, criterion {scoring.Criterion?.Name ?? "none"}"
+            : "none",
     };
 
     /// <summary>Reads and checks a manifest.</summary>
@@ -87,7 +90,8 @@ internal sealed record CheckpointManifest(
     {
         foreach (var (name, value) in RunOf(options))
         {
-            string saved = Run.TryGetValue(name, out var s) ? s : "(missing)";
+            // Checkpoints written before sample scoring existed have no Scoring entry: they were written without it.
+            string saved = Run.TryGetValue(name, out var s) ? s : name == nameof(options.Scoring) ? "none" : "(missing)";
             if (saved != value)
             {
                 throw new ArgumentException(

@@ -144,6 +144,7 @@ public sealed class PersonalizationTrainer
             session.Observe();
         }
 
+        session.Scoring?.Score(0, CancellationToken.None);
         Report(session, clock, startStep: 0, evaluated: session.Evaluator is not null);
         return null;
     }
@@ -152,7 +153,7 @@ public sealed class PersonalizationTrainer
     {
         long startStep = session.Step;
         int frequency = Options.EvaluationFrequency;
-        while (!session.Monitor.ShouldStop && session.Step < Options.EffectiveMaxSteps)
+        while (!session.ShouldStop && session.Step < Options.EffectiveMaxSteps)
         {
             if (cancellationToken.IsCancellationRequested)
             {
@@ -168,8 +169,14 @@ public sealed class PersonalizationTrainer
                 session.Observe();
             }
 
+            if (session.Scoring is { } scoring && session.Step % scoring.Options.Every == 0)
+            {
+                // Not cancellable, like the evaluation: a checkpoint never splits a step from its scoring.
+                scoring.Score(session.Step, CancellationToken.None);
+            }
+
             Report(session, clock, startStep, evaluated);
-            if (!session.Monitor.ShouldStop && Options.CheckpointInterval > 0 && session.Step % Options.CheckpointInterval == 0)
+            if (!session.ShouldStop && Options.CheckpointInterval > 0 && session.Step % Options.CheckpointInterval == 0)
             {
                 lastCheckpoint = TrainingCheckpoint.Write(session, Options.OutputFolder);
                 Log.CheckpointWritten(_logger, session.Step, lastCheckpoint);
@@ -188,14 +195,30 @@ public sealed class PersonalizationTrainer
     private TrainingResult Finish(TrainingSession session, string? lastCheckpoint)
     {
         var monitor = session.Monitor;
+        var scoring = session.Scoring;
+        long? restored = scoring?.Options.Criterion is not null ? scoring.RestoreBest() : null;
+        if (restored is { } bestStep)
+        {
+            Log.BestScoredParametersRestored(_logger, bestStep, scoring!.Best!.Scores.TrainImage);
+        }
+
         var artifacts = Options.Method.SaveArtifacts(Options.OutputFolder);
         Log.ArtifactsSaved(_logger, artifacts.Count, Options.Method.Name, session.Step, Options.OutputFolder);
         string history = Path.GetFullPath(Path.Combine(Options.OutputFolder, HistoryFileName));
         monitor.SaveHistoryCsv(history);
+        string? scores = null;
+        if (scoring is not null)
+        {
+            scores = Path.GetFullPath(Path.Combine(Options.OutputFolder, ScoreTracker.CsvFileName));
+            scoring.WriteCsv(scores);
+        }
+
         var result = new TrainingResult
         {
             StepsTrained = session.Step,
-            StopReason = monitor.ShouldStop ? TrainingStopReason.CriterionFired : TrainingStopReason.StepCap,
+            StopReason = monitor.ShouldStop ? TrainingStopReason.CriterionFired
+                : scoring is { ShouldStop: true } ? TrainingStopReason.ScoreCriterionFired
+                : TrainingStopReason.StepCap,
             CriterionName = monitor.Criterion.Name,
             Decision = monitor.LastDecision,
             FinalDeterministicLoss = monitor.History.Count > 0 ? monitor.History[^1].DeterministicLoss : null,
@@ -203,6 +226,11 @@ public sealed class PersonalizationTrainer
             BestDeterministicLoss = monitor.BestDeterministicLoss,
             TrainingTime = session.TrainingTime,
             EvaluationTime = session.EvaluationTime,
+            ScoringTime = scoring?.Time ?? TimeSpan.Zero,
+            Scores = scoring?.History.ToArray() ?? [],
+            ScoreDecision = scoring?.LastDecision,
+            SavedStep = restored ?? session.Step,
+            ScoresCsvPath = scores,
             ArtifactPaths = artifacts,
             HistoryCsvPath = history,
             SummaryPath = Path.GetFullPath(Path.Combine(Options.OutputFolder, SummaryFileName)),

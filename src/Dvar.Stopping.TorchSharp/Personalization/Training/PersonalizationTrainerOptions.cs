@@ -75,6 +75,11 @@ public sealed record PersonalizationTrainerOptions
     /// (1 in diffusers' DreamBooth and Custom Diffusion). Used only when <see cref="Data"/> has class images.</value>
     public double? PriorLossWeight { get; init; }
 
+    /// <summary>Periodic sample scoring: the quality curve beside L_det (<c>scores.csv</c>) and, with a criterion, the
+    /// paper's "CLIP-s" stop.</summary>
+    /// <value>Null (default) scores nothing.</value>
+    public SampleScoringOptions? Scoring { get; init; }
+
     /// <summary>How the stopping monitor keeps its history and how often it logs.</summary>
     /// <value>Default <see cref="StoppingMonitorOptions.Default"/> (keep every step, log every 50th).</value>
     public StoppingMonitorOptions Monitor { get; init; } = StoppingMonitorOptions.Default;
@@ -162,5 +167,11 @@ public sealed record PersonalizationTrainerOptions
         }
 
         Monitor.Validate();
+        Scoring?.Validate();
+        if (Scoring is { Scorer: { } scorer } && scorer.Placeholder != Data.Placeholder)
+        {
+            throw new ArgumentException(
+                $"The scorer's placeholder '{scorer.Placeholder}' differs from the concept's '{Data.Placeholder}'.", nameof(Scoring));
+        }
     }
 }

@@ -9,7 +9,8 @@ namespace Dvar.Stopping.TorchSharp.Personalization;
 /// <para>A checkpoint folder holds <c>trainable.safetensors</c> (the trainable parameters by name),
 /// <c>optimizer.bin</c> (TorchSharp's AdamW state: step, exp_avg, exp_avg_sq), <c>monitor.json</c> (the stopping
 /// monitor: criterion state and history), <c>generators.safetensors</c> (the training and evaluator generator states) and
-/// <c>checkpoint.json</c> (the step, the timers and the options a resume must repeat).</para>
+/// <c>checkpoint.json</c> (the step, the timers and the options a resume must repeat), and with sample scoring
+/// <c>scoring.json</c> (scores, scoring criterion, time) and <c>scoring-best.safetensors</c> (the best-scoring parameters).</para>
 /// <para>Atomic: everything is written into a hidden temporary sibling folder that is then renamed into place, so a
 /// checkpoint folder is complete or absent. After the rename the older checkpoints are deleted; the newest one always
 /// survives.</para>
@@ -89,6 +90,7 @@ internal static class TrainingCheckpoint
 
         session.Monitor.RestoreStateFile(Require(Path.Combine(folder, MonitorFile)));
         RestoreGenerators(session, Require(Path.Combine(folder, GeneratorsFile)));
+        session.Scoring?.Restore(folder);
         session.RestoreCounters(manifest.Step, manifest.LastTrainingLoss, manifest.TrainingTime, manifest.EvaluationTime);
     }
 
@@ -123,6 +125,7 @@ internal static class TrainingCheckpoint
         }
 
         session.Monitor.SaveStateFile(Path.Combine(folder, MonitorFile));
+        session.Scoring?.Save(folder);
         using var training = session.Generator.get_state();
         using var evaluation = session.Evaluator?.Generator.get_state();
         var states = new Dictionary<string, Tensor> { [TrainingGeneratorKey] = training };

@@ -36,6 +36,22 @@ public sealed record TrainingResult
     /// <summary>Time spent computing L_det, over all sessions of the run.</summary>
     public required TimeSpan EvaluationTime { get; init; }
 
+    /// <summary>Time spent sampling and scoring (<see cref="PersonalizationTrainerOptions.Scoring"/>), over all sessions of the run.</summary>
+    public TimeSpan ScoringTime { get; init; }
+
+    /// <summary>The periodic scores, in step order; empty without scoring.</summary>
+    public IReadOnlyList<ScoredStep> Scores { get; init; } = [];
+
+    /// <summary>The scoring criterion's last decision, or null without one.</summary>
+    public StopDecision? ScoreDecision { get; init; }
+
+    /// <summary>The step whose parameters the artifacts hold: <see cref="StepsTrained"/>, or the best-scoring step when a scoring
+    /// criterion is set (the paper's CLIP-s keeps its best checkpoint).</summary>
+    public long SavedStep { get; init; }
+
+    /// <summary>The scores file (<c>step,train_img,val_img,val_txt</c>), or null without scoring.</summary>
+    public string? ScoresCsvPath { get; init; }
+
     /// <summary>The files the method wrote (<see cref="PersonalizationMethod.SaveArtifacts"/>).</summary>
     public required IReadOnlyList<string> ArtifactPaths { get; init; }
 

@@ -41,6 +41,7 @@ internal sealed class TrainingSession : IDisposable
         Evaluator = options.EvaluationFrequency > 0
             ? new DeterministicEvaluator(Method, data, options.EvaluatorOptions, _instances, logger)
             : null;
+        Scoring = options.Scoring is { } scoring ? new ScoreTracker(scoring, Method) : null;
     }
 
     /// <summary>The run's options.</summary>
@@ -66,6 +67,12 @@ internal sealed class TrainingSession : IDisposable
 
     /// <summary>The evaluator, or null when <see cref="PersonalizationTrainerOptions.EvaluationFrequency"/> is 0.</summary>
     public DeterministicEvaluator? Evaluator { get; }
+
+    /// <summary>The periodic sample scoring, or null when <see cref="PersonalizationTrainerOptions.Scoring"/> is null.</summary>
+    public ScoreTracker? Scoring { get; }
+
+    /// <summary>Whether either the L_det criterion or the scoring criterion has said stop.</summary>
+    public bool ShouldStop => Monitor.ShouldStop || (Scoring?.ShouldStop ?? false);
 
     /// <summary>The number of optimizer steps taken (including those before a resume).</summary>
     public long Step { get; private set; }
@@ -144,6 +151,7 @@ internal sealed class TrainingSession : IDisposable
     public void Dispose()
     {
         Evaluator?.Dispose();
+        Scoring?.Dispose();
         Optimizer.Dispose();
         Generator.Dispose();
         _instances.Dispose();

@@ -9,4 +9,8 @@ public enum TrainingStopReason
 
     /// <summary>The step cap was reached before the criterion fired (or nothing was evaluated).</summary>
     StepCap = 2,
+
+    /// <summary>The criterion on the periodic sample scores (<see cref="SampleScoringOptions.Criterion"/>, the paper's CLIP-s)
+    /// said stop; the artifacts are the best-scoring parameters (<see cref="TrainingResult.SavedStep"/>).</summary>
+    ScoreCriterionFired = 3,
 }

@@ -10,7 +10,8 @@ namespace Dvar.Stopping.TorchSharp.Personalization;
 /// <c>placeholder</c>, <c>stepsTrained</c>, <c>maxSteps</c>, <c>stopReason</c>, <c>criterion</c> (<c>name</c>,
 /// <c>reason</c>, <c>statistic</c>, <c>threshold</c>, <c>firedBy</c>), <c>finalDeterministicLoss</c>, <c>bestStep</c>,
 /// <c>bestDeterministicLoss</c>, <c>run</c> (the options a resume must repeat), <c>trainingSeconds</c>,
-/// <c>evaluationSeconds</c>, <c>artifacts</c>, <c>history</c>, <c>checkpoint</c> (paths relative to the output folder).
+/// <c>evaluationSeconds</c>, <c>scoringSeconds</c>, <c>savedStep</c>, <c>scoring</c> (null without sample scoring: <c>metric</c>,
+/// <c>every</c>, <c>criterion</c>, <c>reason</c>, <c>bestStep</c>, <c>bestTrainImage</c>, <c>scores</c>), <c>artifacts</c>, <c>history</c>, <c>checkpoint</c> (paths relative to the output folder).
 /// Non-finite numbers are the strings <c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c>.</remarks>
 internal static class TrainingSummary
 {
@@ -52,11 +53,34 @@ internal static class TrainingSummary
             ["run"] = run,
             ["trainingSeconds"] = result.TrainingTime.TotalSeconds,
             ["evaluationSeconds"] = result.EvaluationTime.TotalSeconds,
+            ["scoringSeconds"] = result.ScoringTime.TotalSeconds,
+            ["savedStep"] = result.SavedStep,
+            ["scoring"] = Scoring(result, options),
             ["artifacts"] = new JsonArray([.. result.ArtifactPaths.Select(p => (JsonNode?)JsonValue.Create(Relative(folder, p)))]),
             ["history"] = Relative(folder, result.HistoryCsvPath),
             ["checkpoint"] = result.CheckpointPath is { } checkpoint ? Relative(folder, checkpoint) : null,
         };
         AtomicFile.WriteAllText(result.SummaryPath, writer => writer.Write(root.ToJsonString(Indented)));
+    }
+
+    private static JsonObject? Scoring(TrainingResult result, PersonalizationTrainerOptions options)
+    {
+        if (options.Scoring is not { } scoring)
+        {
+            return null;
+        }
+
+        var best = result.Scores.Count > 0 ? result.Scores.MaxBy(s => s.Scores.TrainImage) : null;
+        return new JsonObject
+        {
+            ["metric"] = scoring.Scorer.Metric.Name,
+            ["every"] = scoring.Every,
+            ["criterion"] = scoring.Criterion?.Name,
+            ["reason"] = result.ScoreDecision?.Reason.ToString(),
+            ["bestStep"] = best?.Step,
+            ["bestTrainImage"] = MonitorStateJson.FromDouble(best?.Scores.TrainImage),
+            ["scores"] = result.ScoresCsvPath is { } csv ? Relative(options.OutputFolder, csv) : null,
+        };
     }
 
     private static string Relative(string folder, string path) => Path.GetRelativePath(folder, path).Replace('\\', '/');

@@ -42,6 +42,39 @@ public sealed partial class StableDiffusionPipeline
         return GeneratedImage.FromBatch(images);
     }
 
+    /// <summary>Generates one image per prompt in a single batch and returns them as a tensor, for scoring: the same DDIM
+    /// sampling with classifier-free guidance as <see cref="Generate"/>, but several prompts at once.</summary>
+    /// <param name="prompts">One or more prompts; image i is drawn for prompt i.</param>
+    /// <param name="options">Steps, guidance, seed and size; <see cref="GenerationOptions.NumImages"/> is ignored (one image per
+    /// prompt). Null for the defaults.</param>
+    /// <param name="cancellationToken">Checked before each denoising step.</param>
+    /// <returns>[prompts.Count, 3, height, width] in [0, 1] in the VAE's dtype on <see cref="Device"/>; the caller owns it.</returns>
+    /// <remarks>The initial latents <c>[n, c, h, w]</c> are one draw from a CPU generator seeded with <see cref="GenerationOptions.Seed"/>,
+    /// so a prompt list and a seed give the same images on every call and device. Runs under <c>no_grad</c>.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="prompts"/> or one of its items is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="prompts"/> is empty, or an option is out of range (the message names it).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Tensor GenerateBatch(IReadOnlyList<string> prompts, GenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        if (prompts.Count == 0)
+        {
+            throw new ArgumentException("At least one prompt is needed.", nameof(prompts));
+        }
+
+        options ??= new GenerationOptions();
+        var (width, height) = options.Validate(DefaultImageSize, VaeScaleFactor * Unet.DownsamplingFactor, Scheduler.NumTrainTimesteps);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var texts = options.UsesGuidance ? [.. Enumerable.Repeat(options.NegativePrompt, prompts.Count), .. prompts] : prompts;
+        var promptEmbeddings = EncodePrompts(texts);
+        var latents = InitialLatents(prompts.Count, height / VaeScaleFactor, width / VaeScaleFactor, options.Seed);
+        var denoised = DenoiseLatents(latents, promptEmbeddings, options.Steps, options.GuidanceScale, null, cancellationToken);
+        return DecodeLatents(denoised).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Encodes prompts to the UNet's conditioning (the text encoder's last hidden state), with gradients if enabled.</summary>
     /// <param name="prompts">One or more prompts; each is padded or cut to the tokenizer's <see cref="ClipTokenizer.ModelMaxLength"/> tokens.</param>
     /// <returns>[prompts.Count, 77, hidden] in <see cref="Dtype"/> (converted from the text encoder's dtype if that differs) on

@@ -1,0 +1,53 @@
+using Dvar.Stopping.Diagnostics;
+
+namespace Dvar.Stopping.TorchSharp.Personalization;
+
+/// <summary>What a <see cref="ConceptScorer"/> samples: how many images from which prompts, and the sampler's settings.</summary>
+/// <remarks>The defaults follow the paper's authors: 8 samples from the training prompts, 2 per validation prompt, a fixed
+/// sampling seed of 37, 50 denoising steps with guidance 7.5 (their Textual Inversion setting).</remarks>
+public sealed record ConceptScorerOptions
+{
+    /// <summary>The number of samples from the training prompts (prompt i uses template i mod the template count).</summary>
+    /// <value>At least 1. Default 8.</value>
+    public int TrainSamples { get; init; } = 8;
+
+    /// <summary>The validation prompts: the concept in new contexts, <c>{}</c> where its placeholder goes.</summary>
+    /// <value>Each must contain <c>{}</c>. Default none (no validation scores).</value>
+    public IReadOnlyList<string> ValidationTemplates { get; init; } = [];
+
+    /// <summary>The number of samples per validation prompt.</summary>
+    /// <value>At least 1. Default 2.</value>
+    public int SamplesPerValidationPrompt { get; init; } = 2;
+
+    /// <summary>The number of DDIM denoising steps.</summary>
+    /// <value>At least 1. Default 50.</value>
+    public int Steps { get; init; } = 50;
+
+    /// <summary>The classifier-free guidance scale.</summary>
+    /// <value>Finite, at least 0. Default 7.5.</value>
+    public double GuidanceScale { get; init; } = 7.5;
+
+    /// <summary>The seed of the initial latents; the same seed gives the same noise at every scoring, so scores differ only
+    /// by the learned parameters.</summary>
+    /// <value>Any value. Default 37.</value>
+    public long Seed { get; init; } = 37;
+
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the parameter name is the option's.</exception>
+    /// <exception cref="ArgumentException">A validation template has no <c>{}</c>.</exception>
+    internal void Validate()
+    {
+        Guard.AtLeast(TrainSamples, 1, nameof(TrainSamples));
+        Guard.AtLeast(SamplesPerValidationPrompt, 1, nameof(SamplesPerValidationPrompt));
+        Guard.AtLeast(Steps, 1, nameof(Steps));
+        Guard.NonNegativeFinite(GuidanceScale, nameof(GuidanceScale));
+        ArgumentNullException.ThrowIfNull(ValidationTemplates, nameof(ValidationTemplates));
+        foreach (var template in ValidationTemplates)
+        {
+            if (template is null || !template.Contains("{}", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Every validation template needs {{}} where the placeholder goes; got '{template}'.", nameof(ValidationTemplates));
+            }
+        }
+    }
+}
