@@ -33,6 +33,7 @@ internal static class Program
             new ReplayCommand(standardInput),
             new TrainCommand(session),
             new GenerateCommand(session),
+            new PlotCommand(),
         };
         var parse = root.Parse(args);
         var command = CommandPath(parse.CommandResult);

@@ -9,7 +9,8 @@ namespace Dvar.Cli.Training;
 /// <remarks>JSON keys: <c>method</c>, <c>placeholder</c>, <c>stepsTrained</c>, <c>maxSteps</c>, <c>stopReason</c>
 /// (<c>criterionFired</c> or <c>stepCap</c>), <c>criterion</c> (<c>name</c>, <c>reason</c> in camelCase, <c>statistic</c>,
 /// <c>threshold</c>, <c>firedBy</c>), <c>finalDeterministicLoss</c>, <c>bestStep</c>, <c>bestDeterministicLoss</c>,
-/// <c>trainingSeconds</c>, <c>evaluationSeconds</c>, <c>artifacts</c> (absolute paths), <c>history</c>, <c>summary</c>,
+/// <c>trainingSeconds</c>, <c>evaluationSeconds</c>, <c>artifacts</c> (absolute paths), <c>history</c>, <c>plot</c>
+/// (<c>history.png</c>, or null when it was not written), <c>summary</c>,
 /// <c>checkpoint</c> (absolute paths; checkpoint null when none was written). The values are those of
 /// <c>training-summary.json</c>, whose paths are relative to the output folder.</remarks>
 internal static class TrainResultFormatter
@@ -21,13 +22,14 @@ internal static class TrainResultFormatter
     /// <param name="maxSteps">The step cap in effect.</param>
     /// <param name="format">Text or JSON.</param>
     /// <param name="generateHint">A <c>dvar generate</c> command line that uses the artifacts, shown in text.</param>
-    public static void Write(TextWriter writer, TrainingResult result, PersonalizationMethod method, long maxSteps, OutputFormat format, string generateHint)
+    /// <param name="plot">The full path of the <c>history.png</c> written for the run, or null when none was.</param>
+    public static void Write(TextWriter writer, TrainingResult result, PersonalizationMethod method, long maxSteps, OutputFormat format, string generateHint, string? plot = null)
     {
-        writer.Write(format == OutputFormat.Json ? ToJson(result, method, maxSteps) : ToText(result, method, maxSteps, generateHint));
+        writer.Write(format == OutputFormat.Json ? ToJson(result, method, maxSteps, plot) : ToText(result, method, maxSteps, generateHint, plot));
         writer.Write('\n');
     }
 
-    private static string ToJson(TrainingResult result, PersonalizationMethod method, long maxSteps) => JsonOutput.Object(json =>
+    private static string ToJson(TrainingResult result, PersonalizationMethod method, long maxSteps, string? plot) => JsonOutput.Object(json =>
     {
         var decision = result.Decision;
         json.WriteString("method", method.Name);
@@ -63,11 +65,12 @@ internal static class TrainResultFormatter
 
         json.WriteEndArray();
         json.WriteString("history", result.HistoryCsvPath);
+        json.WriteString("plot", plot);
         json.WriteString("summary", result.SummaryPath);
         json.WriteString("checkpoint", result.CheckpointPath is { } checkpoint ? Path.GetFullPath(checkpoint) : null);
     });
 
-    private static string ToText(TrainingResult result, PersonalizationMethod method, long maxSteps, string generateHint)
+    private static string ToText(TrainingResult result, PersonalizationMethod method, long maxSteps, string generateHint, string? plot)
     {
         var c = CultureInfo.InvariantCulture;
         var decision = result.Decision;
@@ -91,6 +94,11 @@ internal static class TrainResultFormatter
         }
 
         text.Append(c, $"  history: {result.HistoryCsvPath}\n");
+        if (plot is not null)
+        {
+            text.Append(c, $"  plot: {plot}\n");
+        }
+
         text.Append(c, $"  summary: {result.SummaryPath}\n");
         if (result.CheckpointPath is { } checkpoint)
         {

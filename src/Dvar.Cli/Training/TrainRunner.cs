@@ -3,6 +3,7 @@ using Dvar.Cli.Diagnostics;
 using Dvar.Cli.Input;
 using Dvar.Cli.Models;
 using Dvar.Cli.Output;
+using Dvar.Cli.Plotting;
 using Dvar.Cli.Replay;
 using Dvar.Stopping;
 using Dvar.Stopping.TorchSharp.Personalization;
@@ -56,8 +57,60 @@ internal static class TrainRunner
 
         line.End();
         long maxSteps = request.MaxSteps ?? method.Defaults.MaxSteps;
-        TrainResultFormatter.Write(output, result, method, maxSteps, request.Format, GenerateHint(request, method, result));
+        string? plot = WriteHistoryPlot(result, method, kind, error);
+        TrainResultFormatter.Write(output, result, method, maxSteps, request.Format, GenerateHint(request, method, result), plot);
         return ExitCodes.Success;
+    }
+
+    /// <summary>Draws <c>history.png</c> next to <c>history.csv</c> (<see cref="TrainingPlot"/>, with the scores when the
+    /// run scored samples and a marker at the stop). The run has succeeded by now, so a plot that cannot be drawn only
+    /// warns on standard error.</summary>
+    /// <returns>The plot's full path, or null when none was written (also when the history has nothing to draw).</returns>
+    private static string? WriteHistoryPlot(TrainingResult result, PersonalizationMethod method, CriterionKind kind, TextWriter error)
+    {
+        try
+        {
+            var history = TrainingCsvReader.ReadHistory(result.HistoryCsvPath);
+            string criterion = result.CriterionName == "dvar" ? "DVAR" : result.CriterionName;
+            var markers = new List<PlotMarker>
+            {
+                new(result.StepsTrained, result.StopReason switch
+                {
+                    TrainingStopReason.CriterionFired => $"{criterion} stop {result.StepsTrained}",
+                    TrainingStopReason.ScoreCriterionFired => $"score stop {result.StepsTrained}",
+                    _ => $"step cap {result.StepsTrained}",
+                }),
+            };
+            if (result.SavedStep != result.StepsTrained && result.SavedStep > 0)
+            {
+                markers.Add(new(result.SavedStep, $"saved {result.SavedStep}"));
+            }
+
+            var data = new TrainingPlotData
+            {
+                Title = $"dvar train {method.Name} {method.Placeholder}",
+                History = history,
+                Scores = result.ScoresCsvPath is { } scores ? TrainingCsvReader.ReadScores(scores) : null,
+                Threshold = kind == CriterionKind.Dvar ? result.Decision?.Threshold : null,
+                HistoryStatisticIsRatio = kind == CriterionKind.Dvar,
+                Markers = markers,
+                StepAxisEnd = result.StepsTrained,
+            };
+            if (TrainingPlotSeries.From(data).Panels.Count == 0)
+            {
+                return null;
+            }
+
+            string path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(result.HistoryCsvPath))!, "history.png");
+            return TrainingPlot.Save(data, path);
+        }
+#pragma warning disable CA1031 // A plot is a by-product: the artifacts are written, so any failure to draw it only warns.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            error.WriteLine($"dvar train {method.Name}: warning: history.png was not written ({e.GetType().Name}: {e.Message})");
+            return null;
+        }
     }
 
     private static void CheckRequest(TrainRequest request)
