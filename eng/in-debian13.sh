@@ -4,6 +4,7 @@
 #
 #   bash eng/in-debian13.sh dotnet test Dvar.Stopping.sln -c Release --no-build
 #   bash eng/in-debian13.sh --needed    exits 0 when the host lacks GLIBCXX_3.4.32 (so libtorch must run in the root), 1 otherwise
+#   DVAR_CHROOT_CWD=DIR                 run the command in DIR (inside the repository) instead of the repository root
 #
 # The .NET SDK, the repository, the NuGet package folder and (for a worktree) the git common folder are bind-mounted at
 # the same paths; /proc, /dev and /sys are bound; the environment is reset to what dotnet needs (HOME, PATH, DOTNET_ROOT,
@@ -53,5 +54,5 @@ exec chroot '$root' /usr/bin/env -i HOME='$HOME' PATH='$dotnet_root:/usr/local/b
   DOTNET_ROOT='$dotnet_root' NUGET_PACKAGES='$nuget_packages' TERM='${TERM:-dumb}' CI='${CI:-}' \
   DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
   MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompilation=false \
-  bash -c \"cd '$repo' && $args\""
+  bash -c \"cd '${DVAR_CHROOT_CWD:-$repo}' && $args\""
 exec unshare -m bash -c "$script"

@@ -34,6 +34,7 @@ internal static class Program
             new TrainCommand(session),
             new GenerateCommand(session),
             new PlotCommand(),
+            new DemoCommand(session),
         };
         var parse = root.Parse(args);
         var command = CommandPath(parse.CommandResult);

@@ -1,0 +1,31 @@
+using Dvar.Demo.World;
+using Dvar.Stopping.TorchSharp.Personalization;
+
+namespace Dvar.Cli.Demo;
+
+/// <summary>How the demo samples to measure quality: the periodic scoring during training (the quality curve, CLIP-s) and
+/// the final measurement of each run's kept parameters, with more samples and another seed.</summary>
+internal static class DemoQualityOptions
+{
+    /// <summary>The DDIM steps of every demo sample.</summary>
+    public const int Steps = 10;
+
+    /// <summary>The guidance scale of every demo sample.</summary>
+    public const double Guidance = 4;
+
+    /// <summary>Gets the periodic scoring during training: 8 training-prompt samples and 2 per validation prompt, seed 37 (the
+    /// authors' CLIP-s setting, at the toy's sampler settings).</summary>
+    public static ConceptScorerOptions Periodic { get; } = new()
+    {
+        TrainSamples = 8,
+        ValidationTemplates = [.. ToyWorld.ValidationPrompts.Select(p => p.Template)],
+        SamplesPerValidationPrompt = 2,
+        Steps = Steps,
+        GuidanceScale = Guidance,
+        Seed = 37,
+    };
+
+    /// <summary>Gets the final measurement: 64 training-prompt samples and 3 per validation prompt from another seed, so the
+    /// table does not reuse the noise that CLIP-s selected its best step on.</summary>
+    public static ConceptScorerOptions Final { get; } = Periodic with { TrainSamples = 64, SamplesPerValidationPrompt = 3, Seed = 20_231_017 };
+}
