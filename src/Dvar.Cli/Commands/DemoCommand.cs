@@ -30,7 +30,7 @@ internal sealed class DemoCommand : Command
     /// <summary>Creates the command.</summary>
     /// <param name="session">Progress display mode and cancellation.</param>
     public DemoCommand(CliSession session)
-        : base("demo", "Reproduce the paper's result on a tiny text-to-image model that ships with the tool: Textual Inversion, DreamBooth-LoRA and Custom Diffusion of held-out concepts, each stopped by the fixed budget, by a CLIP-s analogue and by DVAR. About 5 minutes on 2 CPU cores; no download.")
+        : base("demo", "Reproduce the paper's result on a tiny text-to-image model that ships with the tool: held-out concepts learned by Textual Inversion and Custom Diffusion (--method all adds DreamBooth-LoRA), each stopped by the fixed budget, by a CLIP-s analogue and by DVAR. About 4 minutes on 2 CPU cores; no download.")
     {
         _session = session;
         foreach (var option in new Option[] { _method, _concepts, _budget, _out, _workers, _seed, _assets, _format })

@@ -44,12 +44,20 @@ internal static class DemoFigures
         {
             Title = "Training loss (moving average) and L_det (normalised) of every budget run",
             Runs = [.. results.Select(r => new OverlayRun(
-                $"{TrainMethodCommand.NameOf(r.Recipe.Method)} {r.Concept.Name}",
+                $"{Abbreviation(r.Recipe.Method)} {r.Concept.Name}",
                 TrainingCsvReader.ReadHistory(Path.Combine(r.Runs[DemoRunKind.Budget].Folder, PersonalizationTrainer.HistoryFileName))))],
             IncludeDeterministicLoss = true,
+            Width = 1200,
         };
         OverlayPlot.Save(data, path);
     }
+
+    private static string Abbreviation(Training.TrainMethod method) => method switch
+    {
+        Training.TrainMethod.TextualInversion => "TI",
+        Training.TrainMethod.DreamBoothLora => "DB-LoRA",
+        _ => "CD",
+    };
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

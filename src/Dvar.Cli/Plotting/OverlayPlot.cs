@@ -79,11 +79,11 @@ internal static class OverlayPlot
                 var line = plot.Add.ScatterLine(detCurves[i].Steps.ToArray(), detCurves[i].Values.ToArray(), palette[i % palette.Count]);
                 line.LineWidth = 1.5f;
                 line.LinePattern = LinePattern.Dashed;
-                line.LegendText = detCurves[i].Name;
+                // No legend entry: the same colour as its run's solid line, and the right axis says what the dashes are.
                 line.Axes.YAxis = plot.Axes.Right;
             }
 
-            plot.Axes.Right.Label.Text = "L_det, normalised per run (dashed)";
+            plot.Axes.Right.Label.Text = "L_det, 0-1 per run (dashed)";
             plot.Axes.Right.Label.FontSize = 14;
             plot.Axes.SetLimitsY(-0.05, 1.15, plot.Axes.Right);
         }
