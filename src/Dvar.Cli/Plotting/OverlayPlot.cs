@@ -55,7 +55,8 @@ internal static class OverlayPlot
         int top = PlotRendering.TopPadding + (titled ? PlotRendering.TitleHeight : 0);
         int bottom = PlotRendering.BottomPadding + PlotRendering.AxisLabelHeight;
         using var plot = PlotRendering.NewPanel(
-            string.Create(CultureInfo.InvariantCulture, $"train loss, moving average ({data.MovingAverageWindow})"), start, end, top, bottom);
+            string.Create(CultureInfo.InvariantCulture, $"train loss, moving average ({data.MovingAverageWindow})"), start, end, top, bottom,
+            extraRight: data.IncludeDeterministicLoss ? 70 : 0);
         if (titled)
         {
             plot.Title(data.Title, 16);

@@ -50,11 +50,12 @@ internal static class PlotRendering
     /// <param name="stepEnd">The last step shown.</param>
     /// <param name="top">Pixels above the data area.</param>
     /// <param name="bottom">Pixels below the data area.</param>
+    /// <param name="extraRight">Pixels added to <see cref="RightPadding"/>, e.g. for a labelled right-hand axis beside the legend.</param>
     /// <returns>The plot; the caller disposes it.</returns>
-    public static Plot NewPanel(string yLabel, double stepStart, double stepEnd, int top, int bottom)
+    public static Plot NewPanel(string yLabel, double stepStart, double stepEnd, int top, int bottom, int extraRight = 0)
     {
         var plot = new Plot();
-        plot.Layout.Fixed(new PixelPadding(LeftPadding, RightPadding, bottom, top));
+        plot.Layout.Fixed(new PixelPadding(LeftPadding, RightPadding + extraRight, bottom, top));
         plot.YLabel(yLabel, 14);
         double margin = Math.Max(1, (stepEnd - stepStart) * 0.02);
         plot.Axes.SetLimitsX(stepStart - margin, stepEnd + margin);
