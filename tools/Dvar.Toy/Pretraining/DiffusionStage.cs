@@ -153,20 +153,7 @@ internal static class DiffusionStage
         SafetensorsFile.Write(Path.Combine(work, TextEncoderFile), textEncoder.Averaged());
     }
 
-    private static void Copy(string file, nn.Module module)
-    {
-        using var noGrad = no_grad();
-        var stored = SafetensorsFile.ReadAll(file);
-        foreach (var (name, parameter) in module.named_parameters())
-        {
-            parameter.copy_(stored[name]);
-        }
-
-        foreach (var t in stored.Values)
-        {
-            t.Dispose();
-        }
-    }
+    private static void Copy(string file, nn.Module module) => Dvar.Demo.StrictWeights.Load(module, file);
 
     private static (Tensor Means, Tensor Stds, double Scaling) EncodeAll(string work, ToyDataset data)
     {

@@ -73,19 +73,7 @@ internal static class MetricStage
     public static ToyAttributeNet Load(string work)
     {
         var net = new ToyAttributeNet();
-        using (no_grad())
-        {
-            var stored = SafetensorsFile.ReadAll(Path.Combine(work, WeightsFile));
-            foreach (var (name, parameter) in net.named_parameters())
-            {
-                parameter.copy_(stored[name]);
-            }
-
-            foreach (var t in stored.Values)
-            {
-                t.Dispose();
-            }
-        }
+        Dvar.Demo.StrictWeights.Load(net, Path.Combine(work, WeightsFile));
 
         net.eval();
         return net;

@@ -69,19 +69,7 @@ internal static class VaeStage
     {
         using var scale = JsonDocument.Parse(File.ReadAllText(Path.Combine(work, ScaleFile)));
         var vae = new AutoencoderKL(ToyModelConfigs.Vae(scale.RootElement.GetProperty("scaling_factor").GetDouble()));
-        using (no_grad())
-        {
-            var stored = SafetensorsFile.ReadAll(Path.Combine(work, WeightsFile));
-            foreach (var (name, parameter) in vae.named_parameters())
-            {
-                parameter.copy_(stored[name]);
-            }
-
-            foreach (var t in stored.Values)
-            {
-                t.Dispose();
-            }
-        }
+        Dvar.Demo.StrictWeights.Load(vae, Path.Combine(work, WeightsFile));
 
         vae.eval();
         return vae;

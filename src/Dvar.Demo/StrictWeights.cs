@@ -1,14 +1,15 @@
 using Dvar.Stopping.TorchSharp.Serialization;
 using static TorchSharp.torch;
 
-namespace Dvar.Demo.Metric;
+namespace Dvar.Demo;
 
 /// <summary>Loads a safetensors file into a module only when its names and shapes match the module's exactly.</summary>
-internal static class StrictWeights
+public static class StrictWeights
 {
     /// <summary>Loads the file.</summary>
     /// <param name="module">The module.</param>
     /// <param name="path">The safetensors file.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is damaged, or names or shapes differ (all are listed).</exception>
     public static void Load(nn.Module module, string path)
     {
