@@ -138,7 +138,7 @@ internal sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
             hidden_states = hidden_states + residual;
         }
 
-        hidden_states = hidden_states / rescale_output_factor;
+        hidden_states = ScalarArithmetic.Divide(hidden_states, rescale_output_factor);
 
         return hidden_states.MoveToOuterDisposeScope();
     }

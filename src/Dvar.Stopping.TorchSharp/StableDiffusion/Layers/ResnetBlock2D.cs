@@ -93,7 +93,7 @@ internal sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
             input_tensor = conv_shortcut.call(input_tensor);
         }
 
-        var output_tensor = (input_tensor + hidden_states) / output_scale_factor;
+        var output_tensor = ScalarArithmetic.Divide(input_tensor + hidden_states, output_scale_factor);
 
         return output_tensor.MoveToOuterDisposeScope();
     }

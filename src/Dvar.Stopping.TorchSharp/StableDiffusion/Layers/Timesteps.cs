@@ -50,8 +50,8 @@ internal sealed class Timesteps : nn.Module<Tensor, Tensor>
 
         using var scope = NewDisposeScope();
         long half_dim = num_channels / 2;
-        var exponent = -Math.Log(MaxPeriod) * arange(0, half_dim, dtype: ScalarType.Float32, device: timesteps.device);
-        exponent = exponent / (half_dim - downscale_freq_shift);
+        var exponent = ScalarArithmetic.Multiply(arange(0, half_dim, dtype: ScalarType.Float32, device: timesteps.device), -Math.Log(MaxPeriod));
+        exponent = ScalarArithmetic.Divide(exponent, half_dim - downscale_freq_shift);
 
         var emb = exp(exponent);
         emb = timesteps[TensorIndex.Colon, TensorIndex.None].@float() * emb[TensorIndex.None, TensorIndex.Colon];
