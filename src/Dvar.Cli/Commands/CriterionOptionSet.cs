@@ -10,7 +10,7 @@ internal sealed class CriterionOptionSet
     private readonly Option<CriterionKind?> _criterion;
     private readonly Option<int?> _window;
     private readonly Option<double?> _threshold;
-    private readonly Option<int?> _lag = CliOptions.Number<int>("--lag", "ema: lag n.");
+    private readonly Option<int?> _lag = CliOptions.Number<int>("--lag", "ema: lag n (1 to 10000000).");
     private readonly Option<double?> _smoothing = CliOptions.Number<double>("--smoothing", "ema: smoothing a in (0, 1] (default 0.1).");
     private readonly Option<int?> _patience = CliOptions.Number<int>("--patience", "patience: misses allowed before stopping.");
     private readonly Option<double?> _minDelta = CliOptions.Number<double>("--min-delta", "patience: ε, the least improvement that counts (default 0).");
@@ -24,7 +24,7 @@ internal sealed class CriterionOptionSet
         var choices = Enum.GetValues<CriterionKind>().ToDictionary(CriterionFactory.NameOf, kind => (CriterionKind?)kind);
         _criterion = CliOptions.Choice("--criterion", required ? "The stopping criterion." : "The stopping criterion (default dvar).", choices);
         _criterion.Required = required;
-        _window = CliOptions.Number<int>("--window", $"dvar: window N (default {dvarDefaults.Window}); hall, trend: window n.");
+        _window = CliOptions.Number<int>("--window", $"dvar: window N (default {dvarDefaults.Window}); hall, trend: window n. 2 to 10000000.");
         _threshold = CliOptions.Number<double>("--threshold", $"dvar: α (default {dvarDefaults.Threshold}); ema, hall, trend: τ.");
     }
 

@@ -25,6 +25,7 @@ internal sealed class DemoCommand : Command
     private readonly Option<int?> _workers = CliOptions.Number<int>("--workers", "Jobs run side by side, each on its own cores (default 2, or 1 on a one-core machine).");
     private readonly Option<long?> _seed = CliOptions.Number<long>("--seed", "The training seed of every run (default 0).");
     private readonly Option<string?> _assets = new("--assets") { Description = "The folder of the toy pipeline and metric model (default: the ones shipped with the tool).", HelpName = "DIR", Hidden = true };
+    private readonly Option<bool> _overwrite = new("--overwrite") { Description = "Replace an earlier demo in --out (without it, such a folder is refused); its files are replaced as the new demo writes them." };
     private readonly Option<Output.OutputFormat> _format = CliOptions.Format("text: progress, the table and the checks (default); json: the summary as one JSON object.");
 
     /// <summary>Creates the command.</summary>
@@ -33,7 +34,7 @@ internal sealed class DemoCommand : Command
         : base("demo", "Reproduce the paper's result on a tiny text-to-image model that ships with the tool: held-out concepts learned by Textual Inversion and Custom Diffusion (--method all adds DreamBooth-LoRA), each stopped by the fixed budget, by a CLIP-s analogue and by DVAR. About 4 minutes on 2 CPU cores; no download.")
     {
         _session = session;
-        foreach (var option in new Option[] { _method, _concepts, _budget, _out, _workers, _seed, _assets, _format })
+        foreach (var option in new Option[] { _method, _concepts, _budget, _out, _workers, _seed, _assets, _overwrite, _format })
         {
             Options.Add(option);
         }
@@ -53,6 +54,7 @@ internal sealed class DemoCommand : Command
             Workers = parse.GetValue(_workers) ?? Math.Min(2, Environment.ProcessorCount),
             Seed = parse.GetValue(_seed) ?? 0,
             Assets = parse.GetValue(_assets),
+            Overwrite = parse.GetValue(_overwrite),
             Format = parse.GetValue(_format),
         };
         var configuration = parse.InvocationConfiguration;

@@ -11,7 +11,7 @@ internal sealed class GenerateCommand : Command
     private readonly CliSession _session;
     private readonly ModelOptionSet _model = new();
     private readonly Option<string?> _prompt = CliOptions.Text("--prompt", "TEXT", "The prompt; learned tokens are plain text, e.g. \"a photo of <cat-toy>\".", required: true);
-    private readonly Option<string?> _out = CliOptions.Text("--out", "FILE.png", "The PNG to write (with --count n > 1: FILE-1.png ... FILE-n.png). Its folder is created.", required: true);
+    private readonly Option<string?> _out = CliOptions.Text("--out", "FILE.png", "The PNG to write (with --count n > 1: FILE-1.png ... FILE-n.png). Its folder is created; an existing image needs --overwrite.", required: true);
     private readonly Option<string?> _embeddings = CliOptions.Text("--embeddings", "FILE", "A learned token embedding (learned_embeds.safetensors) to load first.");
     private readonly Option<string?> _lora = CliOptions.Text("--lora", "FILE", "A UNet LoRA file (pytorch_lora_weights.safetensors) to apply.");
     private readonly Option<double?> _loraScale = CliOptions.Number<double>("--lora-scale", "The LoRA update's factor (default 1).");
@@ -23,6 +23,7 @@ internal sealed class GenerateCommand : Command
     private readonly Option<int?> _width = CliOptions.Number<int>("--width", "Image width in pixels, a multiple of 64 for SD1.5 (default: the model's, 512).");
     private readonly Option<int?> _height = CliOptions.Number<int>("--height", "Image height in pixels (default: the model's).");
     private readonly Option<int?> _count = CliOptions.Number<int>("--count", "Images to generate in one batch (default 1).");
+    private readonly Option<bool> _overwrite = new("--overwrite") { Description = "Replace existing images (without it, an existing --out is refused)." };
     private readonly Option<OutputFormat> _format = CliOptions.Format("text: one path per line (default); json: one JSON object.");
 
     /// <summary>Creates the command.</summary>
@@ -32,7 +33,7 @@ internal sealed class GenerateCommand : Command
     {
         _session = session;
         _model.AddTo(this);
-        foreach (var option in new Option[] { _prompt, _out, _embeddings, _lora, _loraScale, _customDiffusion, _steps, _guidance, _seed, _negativePrompt, _width, _height, _count, _format })
+        foreach (var option in new Option[] { _prompt, _out, _embeddings, _lora, _loraScale, _customDiffusion, _steps, _guidance, _seed, _negativePrompt, _width, _height, _count, _overwrite, _format })
         {
             Options.Add(option);
         }
@@ -58,6 +59,7 @@ internal sealed class GenerateCommand : Command
             Width = parse.GetValue(_width),
             Height = parse.GetValue(_height),
             Count = parse.GetValue(_count),
+            Overwrite = parse.GetValue(_overwrite),
             Format = parse.GetValue(_format),
         };
         var configuration = parse.InvocationConfiguration;

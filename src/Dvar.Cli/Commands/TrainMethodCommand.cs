@@ -15,10 +15,10 @@ internal sealed class TrainMethodCommand : Command
     private readonly Option<string?> _images = CliOptions.Text("--images", "DIR", "The concept's images (.jpg, .jpeg, .png, .webp; 3-5 photos are typical).", required: true);
     private readonly Option<string?> _token = CliOptions.Text("--token", "TOKEN", "The new token that names the concept in prompts, e.g. \"<cat-toy>\".", required: true);
     private readonly Option<string?> _initToken;
-    private readonly Option<string?> _out = CliOptions.Text("--out", "DIR", "The output folder: artifacts, history.csv, training-summary.json, checkpoints/.", required: true);
+    private readonly Option<string?> _out = CliOptions.Text("--out", "DIR", "The output folder: artifacts, history.csv, training-summary.json, checkpoints/. Owned by this run while it runs; one that holds an earlier run needs --resume or --overwrite.", required: true);
     private readonly Option<int?> _maxSteps = CliOptions.Number<int>("--max-steps", "The step cap (default: the method's, 6100 / 1000 / 500).");
     private readonly Option<double?> _learningRate = CliOptions.Number<double>("--learning-rate", "The AdamW learning rate (default: the method's).");
-    private readonly Option<int?> _batchSize = CliOptions.Number<int>("--batch-size", "Instance images per training batch (default 2).");
+    private readonly Option<int?> _batchSize = CliOptions.Number<int>("--batch-size", "Instance images per training batch (default 2, at most 1024).");
     private readonly Option<double?> _maxGradNorm = CliOptions.Number<double>("--max-grad-norm", "Gradient clipping norm; 'Infinity' for none (default: the method's, none for TI, 1 otherwise).");
     private readonly Option<long?> _seed = CliOptions.Number<long>("--seed", "The training generator's seed (default 0).");
     private readonly Option<long?> _evalSeed = CliOptions.Number<long>("--eval-seed", "The evaluator's seed, which fixes the evaluation batch (default 1).");
@@ -31,6 +31,7 @@ internal sealed class TrainMethodCommand : Command
     private readonly Option<bool> _centerCrop = new("--center-crop") { Description = "Cut the centred square out of each image before resizing (default: squash to a square)." };
     private readonly Option<int?> _checkpointEvery = CliOptions.Number<int>("--checkpoint-every", "Write a checkpoint every K steps (default 0: only on Ctrl+C).");
     private readonly Option<bool> _resume = new("--resume") { Description = "Continue from the newest checkpoint in --out (repeat the run's options)." };
+    private readonly Option<bool> _overwrite = new("--overwrite") { Description = "Train afresh into an --out that holds an earlier run; its files are replaced as the new run writes them (without it, such a folder is refused)." };
     private readonly Option<int?> _progressEvery = CliOptions.Number<int>("--progress-every", "When standard error is not a terminal, print progress every N steps (default 10).");
     private readonly Option<OutputFormat> _format = CliOptions.Format("text: progress and a summary (default); json: the summary as one JSON object on standard output.");
     private readonly Option<bool> _verbose = new("--verbose") { Description = "Log at Information level (default Warning) to standard error." };
@@ -66,7 +67,7 @@ internal sealed class TrainMethodCommand : Command
         }
 
         _criterion.AddTo(this);
-        foreach (var option in new Option[] { _classImages, _classPrompt, _templates, _resolution, _centerCrop, _checkpointEvery, _resume, _progressEvery, _format, _verbose })
+        foreach (var option in new Option[] { _classImages, _classPrompt, _templates, _resolution, _centerCrop, _checkpointEvery, _resume, _overwrite, _progressEvery, _format, _verbose })
         {
             Options.Add(option);
         }
@@ -131,6 +132,7 @@ internal sealed class TrainMethodCommand : Command
             CenterCrop = parse.GetValue(_centerCrop),
             CheckpointEvery = parse.GetValue(_checkpointEvery),
             Resume = parse.GetValue(_resume),
+            Overwrite = parse.GetValue(_overwrite),
             ProgressEvery = parse.GetValue(_progressEvery) ?? 10,
             Format = parse.GetValue(_format),
             Verbose = parse.GetValue(_verbose),

@@ -27,6 +27,9 @@ internal sealed record DemoRequest
     /// <summary>Gets the assets folder, or null for the shipped one.</summary>
     public string? Assets { get; init; }
 
+    /// <summary>Gets whether an earlier demo in <see cref="Output"/> may be replaced (<c>--overwrite</c>).</summary>
+    public bool Overwrite { get; init; }
+
     /// <summary>Gets the output format of the printed summary.</summary>
     public OutputFormat Format { get; init; }
 }

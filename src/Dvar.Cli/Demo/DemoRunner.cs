@@ -21,7 +21,8 @@ internal static class DemoRunner
     /// <param name="session">Progress mode and cancellation.</param>
     /// <returns><see cref="ExitCodes.Success"/>.</returns>
     /// <exception cref="UsageException">An option is out of range.</exception>
-    /// <exception cref="InputDataException">The shipped models are missing or the output folder cannot be written.</exception>
+    /// <exception cref="InputDataException">The shipped models are missing, or the output folder cannot be written, is in use
+    /// by another run or holds an earlier demo (without <c>--overwrite</c>).</exception>
     /// <exception cref="CommandCancelledException">The session was cancelled.</exception>
     public static int Run(DemoRequest request, TextWriter output, TextWriter error, CliSession session)
     {
@@ -37,7 +38,9 @@ internal static class DemoRunner
             throw new InputDataException(e.Message, innerException: e);
         }
 
-        string folder = Path.GetFullPath(request.Output);
+        // The folder is this demo's until the command ends: a busy, occupied or unwritable folder fails before any job.
+        using var owned = DemoOutputFolder.Claim(request.Output, request.Overwrite);
+        string folder = owned.Path;
         var concepts = Enumerable.Range(0, request.Concepts).Select(k => ToyWorld.Concept(k)).ToList();
         var photoFolders = WritePhotos(folder, concepts);
         var jobs = (from method in request.Methods
@@ -65,6 +68,8 @@ internal static class DemoRunner
         DemoFigures.WriteOverlay(overlay, results);
         var summary = new DemoSummary(folder, results, DemoTableRow.From(results), DemoChecks.Compute(results, budget), clock.Elapsed, budget, request.Seed, workers, threads, overlay);
         var (json, markdown) = DemoSummaryWriter.Write(summary);
+        owned.DeleteLeftovers(
+            [.. request.Methods.Select(Commands.TrainMethodCommand.NameOf)], [.. concepts.Select(c => c.Name)], error);
         if (request.Format == OutputFormat.Json)
         {
             output.WriteLine(DemoSummaryWriter.Json(summary).ToJsonString());
@@ -103,11 +108,6 @@ internal static class DemoRunner
         if (request.Workers < 1)
         {
             throw new UsageException($"--workers must be at least 1; got {request.Workers}.");
-        }
-
-        if (File.Exists(request.Output))
-        {
-            throw new InputDataException($"--out '{request.Output}' is a file; it must be a folder (created if missing).");
         }
     }
 

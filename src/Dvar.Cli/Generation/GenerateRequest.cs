@@ -48,6 +48,9 @@ internal sealed record GenerateRequest
     /// <summary><c>--count</c>.</summary>
     public int? Count { get; init; }
 
+    /// <summary><c>--overwrite</c>: replace existing images (each when it is written).</summary>
+    public bool Overwrite { get; init; }
+
     /// <summary><c>--format</c>.</summary>
     public OutputFormat Format { get; init; }
 }

@@ -29,13 +29,19 @@ internal static class GenerateRunner
     /// <param name="session">Progress mode and cancellation.</param>
     /// <returns><see cref="ExitCodes.Success"/>.</returns>
     /// <exception cref="UsageException">An option is invalid or does not fit the model.</exception>
-    /// <exception cref="InputDataException">The model or an artifact is missing or does not load.</exception>
+    /// <exception cref="InputDataException">The model or an artifact is missing or does not load, or <c>--out</c> cannot be
+    /// written, is being written by another run, or exists without <c>--overwrite</c>.</exception>
     /// <exception cref="CommandCancelledException">The session was cancelled; nothing was written.</exception>
     public static int Run(GenerateRequest request, TextWriter output, TextWriter error, CliSession session)
     {
         var paths = OutputPaths(request.Output, request.Count ?? 1);
+
+        // The images are this run's from before the model loads until the command ends: a second run with the same --out,
+        // an existing image (without --overwrite) or an unwritable folder fails at once.
+        using var owned = GenerateOutput.Claim(request.Output, paths, request.Overwrite);
         using var pipeline = PipelineLoader.Load(request.Model);
         string prompt = ApplyArtifacts(pipeline, request);
+        WarnAboutLongPrompts(pipeline, prompt, request.NegativePrompt, error);
         var defaults = new GenerationOptions();
         var options = defaults with
         {
@@ -68,10 +74,16 @@ internal static class GenerateRunner
         }
 
         line.End();
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(paths[0]))!);
-        for (int i = 0; i < images.Count; i++)
+        try
         {
-            images[i].SavePng(paths[i]);
+            for (int i = 0; i < images.Count; i++)
+            {
+                images[i].SavePng(paths[i]);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputDataException($"--out '{request.Output}' cannot be written: {e.Message}", innerException: e);
         }
 
         Write(output, request.Format, paths, images[0], prompt, options);
@@ -91,11 +103,6 @@ internal static class GenerateRunner
             throw new UsageException($"--count must be at least 1; got {count}.");
         }
 
-        if (Directory.Exists(output))
-        {
-            throw new InputDataException($"--out '{output}' is a folder; it must be a .png file.");
-        }
-
         if (count == 1)
         {
             return [Path.GetFullPath(output)];
@@ -103,6 +110,21 @@ internal static class GenerateRunner
 
         string stem = output[..^".png".Length];
         return [.. Enumerable.Range(1, count).Select(i => Path.GetFullPath(string.Create(CultureInfo.InvariantCulture, $"{stem}-{i}.png")))];
+    }
+
+    /// <summary>Warns (one line each, on standard error) when the prompt or the negative prompt is longer than the text
+    /// encoder reads: the tokenizer cuts it silently.</summary>
+    private static void WarnAboutLongPrompts(StableDiffusionPipeline pipeline, string prompt, string? negativePrompt, TextWriter error)
+    {
+        if (PromptLength.Warning(pipeline.Tokenizer, "--prompt", prompt) is { } warning)
+        {
+            error.WriteLine($"dvar generate: {warning}");
+        }
+
+        if (negativePrompt is not null && PromptLength.Warning(pipeline.Tokenizer, "--negative-prompt", negativePrompt) is { } negative)
+        {
+            error.WriteLine($"dvar generate: {negative}");
+        }
     }
 
     /// <summary>Loads the artifacts into the pipeline and returns the prompt with multi-vector tokens expanded.</summary>

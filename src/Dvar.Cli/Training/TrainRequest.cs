@@ -76,6 +76,10 @@ internal sealed record TrainRequest
     /// <summary><c>--resume</c>: continue from the newest checkpoint in <see cref="Output"/>.</summary>
     public bool Resume { get; init; }
 
+    /// <summary><c>--overwrite</c>: train afresh into an <see cref="Output"/> that holds an earlier run, replacing its files
+    /// as the new run writes them.</summary>
+    public bool Overwrite { get; init; }
+
     /// <summary><c>--progress-every</c>: plain progress lines every this many steps when standard error is not a terminal.</summary>
     public int ProgressEvery { get; init; } = 10;
 

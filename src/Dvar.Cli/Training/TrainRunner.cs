@@ -23,11 +23,18 @@ internal static class TrainRunner
     /// <param name="session">Progress mode and cancellation.</param>
     /// <returns><see cref="ExitCodes.Success"/>.</returns>
     /// <exception cref="UsageException">An option is invalid or does not fit the model.</exception>
-    /// <exception cref="InputDataException">A folder or file is missing or does not load, or there is no checkpoint to resume.</exception>
+    /// <exception cref="InputDataException">A folder or file is missing or does not load, there is no checkpoint to resume, or
+    /// <c>--out</c> cannot be created or written, is in use by another run, or holds an earlier run without <c>--resume</c>
+    /// or <c>--overwrite</c>.</exception>
     /// <exception cref="CommandCancelledException">The session was cancelled; a checkpoint was written.</exception>
     public static int Run(TrainRequest request, TextWriter output, TextWriter error, CliSession session)
     {
         CheckRequest(request);
+        string command = $"dvar train {Commands.TrainMethodCommand.NameOf(request.Method)}";
+
+        // The folder is this run's from before the model loads (a busy, occupied or unwritable folder fails at once)
+        // until the command ends; the operating system releases it if the process dies.
+        using var folder = TrainOutputFolder.Claim(request, command);
         using var logging = CliLogging.Create(request.Verbose);
         var logger = logging.CreateLogger("dvar.train");
         using var pipeline = PipelineLoader.Load(request.Model);
@@ -35,17 +42,24 @@ internal static class TrainRunner
         using var method = Guarded(() => MethodBuilder.Create(request, templates));
         Guarded(() => method.Attach(pipeline));
         using var data = LoadConcept(request, pipeline, method, templates ?? method.Defaults.Templates);
+        WarnAboutLongPrompts(pipeline, data, error, command);
         var kind = request.Criterion ?? CriterionKind.Dvar;
         var criterion = CriterionFactory.Create(kind, request.CriterionParameters, method.Defaults.Dvar);
         var options = Options(request, method, data, criterion);
         var line = new ProgressLine(error, session.ProgressIsTerminal);
         var display = new TrainingProgressDisplay(line, request.ProgressEvery, criterion.Name, ShownThreshold(kind, request.CriterionParameters, method));
         var trainer = Guarded(() => new PersonalizationTrainer(options, logger, display));
-        string? checkpoint = request.Resume ? FindCheckpoint(request.Output) : null;
+        string? checkpoint = folder.Checkpoint;
         TrainingResult result;
         try
         {
             result = checkpoint is null ? trainer.Train(session.Cancellation) : Resume(trainer, checkpoint, session.Cancellation);
+        }
+        catch (Exception e) when (checkpoint is null && e is IOException or UnauthorizedAccessException)
+        {
+            // Checked before the first step; this is the folder failing later (a full disk, permissions changed).
+            line.End();
+            throw new InputDataException($"--out '{request.Output}' cannot be written: {e.Message}", innerException: e);
         }
         catch (OperationCanceledException e) when (session.Cancellation.IsCancellationRequested)
         {
@@ -58,6 +72,7 @@ internal static class TrainRunner
         line.End();
         long maxSteps = request.MaxSteps ?? method.Defaults.MaxSteps;
         string? plot = WriteHistoryPlot(result, method, kind, error);
+        folder.DeleteLeftovers(result, plot, error, command);
         TrainResultFormatter.Write(output, result, method, maxSteps, request.Format, GenerateHint(request, method, result), plot);
         return ExitCodes.Success;
     }
@@ -120,6 +135,11 @@ internal static class TrainRunner
             throw new UsageException($"--progress-every must be at least 1; got {request.ProgressEvery}.");
         }
 
+        if (request.Resume && request.Overwrite)
+        {
+            throw new UsageException("--resume continues the run in --out and --overwrite replaces it; give one of them.");
+        }
+
         if (request.ClassImages is null != request.ClassPrompt is null)
         {
             throw new UsageException("Prior preservation needs both --class-images and --class-prompt; only one was given.");
@@ -130,10 +150,21 @@ internal static class TrainRunner
         {
             CheckFolder("--class-images", classImages);
         }
+    }
 
-        if (File.Exists(request.Output))
+    /// <summary>Warns (one line each, on standard error) when captions or the class prompt are longer than the text encoder
+    /// reads: the tokenizer cuts them silently, so their last words would not be trained on.</summary>
+    private static void WarnAboutLongPrompts(StableDiffusionPipeline pipeline, ConceptData data, TextWriter error, string command)
+    {
+        var captions = Enumerable.Range(0, data.Templates.Count).Select(data.Prompt).ToList();
+        if (PromptLength.Warning(pipeline.Tokenizer, captions) is { } warning)
         {
-            throw new InputDataException($"--out '{request.Output}' is a file; it must be a folder (created if missing).");
+            error.WriteLine($"{command}: {warning}");
+        }
+
+        if (data.ClassPrompt is { } classPrompt && PromptLength.Warning(pipeline.Tokenizer, "--class-prompt", classPrompt) is { } classWarning)
+        {
+            error.WriteLine($"{command}: {classWarning}");
         }
     }
 
@@ -193,10 +224,6 @@ internal static class TrainRunner
             CheckpointInterval = request.CheckpointEvery ?? defaults.CheckpointInterval,
         };
     }
-
-    private static string FindCheckpoint(string output) =>
-        PersonalizationTrainer.FindLatestCheckpoint(output)
-        ?? throw new InputDataException($"--resume: there is no checkpoint in '{output}' (checkpoints/step-*); run without --resume to start afresh.");
 
     private static TrainingResult Resume(PersonalizationTrainer trainer, string checkpoint, CancellationToken cancellationToken)
     {

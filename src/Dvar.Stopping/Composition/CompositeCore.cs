@@ -62,14 +62,14 @@ internal sealed class CompositeCore
         Representative = representative;
     }
 
-    /// <summary>The composite's decision for <paramref name="value"/>, reporting the statistic, threshold and best
-    /// observation of the representative child's <paramref name="child"/> decision.</summary>
+    /// <summary>The composite's decision for <paramref name="value"/>, reporting the statistic (and why it is undefined),
+    /// threshold and best observation of the representative child's <paramref name="child"/> decision.</summary>
     /// <param name="child">The representative child's decision.</param>
     /// <param name="value">The value observed.</param>
     /// <returns>Stop with the stored reason and names once fired; otherwise Continue, with
     /// <see cref="StopReason.NonFiniteIgnored"/> if the value was not finite.</returns>
     public StopDecision Decision(in StopDecision child, double value) => HasFired
-        ? new StopDecision(true, Observations, child.Statistic, child.Threshold, Reason, FiredBy, child.BestObservation)
+        ? new StopDecision(true, Observations, child.Statistic, child.Threshold, Reason, FiredBy, child.BestObservation, child.UndefinedReason)
         : new StopDecision(
             false,
             Observations,
@@ -77,7 +77,8 @@ internal sealed class CompositeCore
             child.Threshold,
             double.IsFinite(value) ? StopReason.None : StopReason.NonFiniteIgnored,
             null,
-            child.BestObservation);
+            child.BestObservation,
+            child.UndefinedReason);
 
     /// <summary>Resets the children and forgets the count, the fired flag and the representative.</summary>
     public void Reset()

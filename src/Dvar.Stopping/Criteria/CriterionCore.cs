@@ -8,8 +8,9 @@ namespace Dvar.Stopping.Criteria;
 /// common fields of its state document. Each criterion owns one and keeps only its statistics.</summary>
 /// <remarks>
 /// A criterion's <c>Observe</c> reads: <see cref="TryAdmit"/> (guard non-finite values; count a finite one), update its
-/// statistics, then <see cref="Decide"/> (undefined? crossed? sticky). Nothing here allocates per value: decisions are
-/// structs and <see cref="StopDecision.FiredBy"/> is the criterion's name, stored once.
+/// statistics, then <see cref="Undefined"/> (saying why there is no statistic) or <see cref="Decide"/> (crossed?
+/// sticky). Nothing here allocates per value: decisions are structs and <see cref="StopDecision.FiredBy"/> is the
+/// criterion's name, stored once.
 /// </remarks>
 internal sealed class CriterionCore
 {
@@ -72,8 +73,8 @@ internal sealed class CriterionCore
         }
 
         decision = HasFired
-            ? Decision(null, bestObservation)
-            : new StopDecision(false, Observations, null, _threshold, StopReason.NonFiniteIgnored, null, bestObservation);
+            ? Decision(null, bestObservation, UndefinedReason.NonFiniteValue)
+            : new StopDecision(false, Observations, null, _threshold, StopReason.NonFiniteIgnored, null, bestObservation, UndefinedReason.NonFiniteValue);
         return false;
     }
 
@@ -89,8 +90,13 @@ internal sealed class CriterionCore
             Reason = _firingReason;
         }
 
-        return Decision(statistic, bestObservation);
+        return Decision(statistic, bestObservation, UndefinedReason.None);
     }
+
+    /// <summary>Returns the decision for the value just admitted when the statistic is undefined (it never fires).</summary>
+    /// <param name="why">Why the statistic is undefined (not <see cref="UndefinedReason.None"/>).</param>
+    /// <returns>The decision, with a null statistic and <paramref name="why"/>.</returns>
+    public StopDecision Undefined(UndefinedReason why) => Decision(null, null, why);
 
     /// <summary>Forgets the count and the fired flag.</summary>
     public void Reset()
@@ -127,7 +133,7 @@ internal sealed class CriterionCore
         Reason = common.Reason;
     }
 
-    private StopDecision Decision(double? statistic, long? bestObservation) => HasFired
-        ? new StopDecision(true, Observations, statistic, _threshold, Reason, _name, bestObservation)
-        : new StopDecision(false, Observations, statistic, _threshold, StopReason.None, null, bestObservation);
+    private StopDecision Decision(double? statistic, long? bestObservation, UndefinedReason undefined) => HasFired
+        ? new StopDecision(true, Observations, statistic, _threshold, Reason, _name, bestObservation, undefined)
+        : new StopDecision(false, Observations, statistic, _threshold, StopReason.None, null, bestObservation, undefined);
 }

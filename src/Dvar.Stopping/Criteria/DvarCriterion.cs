@@ -9,13 +9,16 @@ namespace Dvar.Stopping.Criteria;
 /// For k ≥ N: <c>ratio_k = Var(x_{k−N+1..k}) / Var(x_{1..k})</c>, population variance (divide by the count, numpy
 /// <c>ddof=0</c>); the denominator covers the whole history, window included. Fires at the first k with
 /// <c>ratio_k &lt; α</c>; sticky until <see cref="Reset"/>. Undefined (<see cref="StopDecision.Statistic"/> null, never
-/// fires) for k &lt; N or when <c>Var(x_{1..k}) = 0</c> (a constant history); at k = N the ratio is exactly 1, so the
-/// earliest stop is k = N + 1. Source: Voronov et al., "Is This Loss Informative?", §3.3 and Fig. 3.
+/// fires) for k &lt; N (<see cref="UndefinedReason.TooFewValues"/>) or when <c>Var(x_{1..k}) = 0</c>
+/// (<see cref="UndefinedReason.ConstantHistory"/>); at k = N the ratio is exactly 1, so the earliest stop is k = N + 1.
+/// Source: Voronov et al., "Is This Loss Informative?", §3.3 and Fig. 3.
 /// <para>Cost: O(1) amortised time per value, O(N) memory, no allocation per value. The window's variance is merged from
 /// exact summaries of the values it holds (<see cref="SlidingWindow{TAggregate}"/>), never updated by subtracting the
 /// value that leaves, and the whole-run variance is Welford's update on values shifted by x_1. On 200,000-value traces of
 /// 1e6 varying by 1e-6 and of 1e-9 scales, ratio_k stayed within 1e-11 relative of a two-pass float64 computation (the
-/// tests demand 1e-9).</para>
+/// tests demand 1e-9). The moments are kept in a power-of-two unit taken from the values' magnitude, so the ratio is
+/// exact in the same sense for any finite values, 1e-300 and 1e300 included, where a plain variance underflows or
+/// overflows.</para>
 /// </remarks>
 public sealed class DvarCriterion : IStoppingCriterion
 {
@@ -61,7 +64,17 @@ public sealed class DvarCriterion : IStoppingCriterion
         }
 
         _history = _history.Add(value);
-        double? ratio = Ratio();
+        if (!_core.IsFull)
+        {
+            return _core.Core.Undefined(UndefinedReason.TooFewValues);
+        }
+
+        if (_history.M2 == 0)
+        {
+            return _core.Core.Undefined(UndefinedReason.ConstantHistory);
+        }
+
+        double ratio = MomentAggregate.VarianceRatio(_core.Aggregate, _history);
         return _core.Core.Decide(ratio, ratio < Options.Threshold);
     }
 
@@ -74,11 +87,15 @@ public sealed class DvarCriterion : IStoppingCriterion
 
     /// <inheritdoc/>
     /// <remarks>Fields: the header, <c>observations</c>, <c>fired</c>, <c>reason</c>, the window (<c>window</c>,
-    /// <c>frontCount</c>), and the whole-run moments <c>historyShift</c>, <c>historyMean</c>, <c>historyM2</c>.</remarks>
+    /// <c>frontCount</c>), and the whole-run moments: <c>historyScale</c> (the exponent s of their power-of-two unit, a
+    /// multiple of 64 in [−960, 960]; 0 for losses between about 2.3e-10 and 4.3e9), <c>historyShift</c> and
+    /// <c>historyMean</c> (in units of 2^s) and <c>historyM2</c> (in units of 2^2s). A document without
+    /// <c>historyScale</c> (written before it existed) is read with s = 0, the unscaled moments it holds.</remarks>
     public JsonObject SaveState()
     {
         JsonObject state = _core.Save();
         state["historyShift"] = _history.Shift;
+        state["historyScale"] = _history.Scale;
         state["historyMean"] = _history.Mean;
         state["historyM2"] = _history.M2;
         return state;
@@ -87,24 +104,21 @@ public sealed class DvarCriterion : IStoppingCriterion
     /// <inheritdoc/>
     public void RestoreState(JsonObject state) => _core.Restore(state, observations =>
     {
+        long scale = state.ContainsKey("historyScale") ? StateReader.ReadLong(state, "historyScale") : 0;
+        if (!PowerOfTwoScale.IsValid(scale))
+        {
+            throw new FormatException(
+                $"historyScale: expected a multiple of {PowerOfTwoScale.Step} in [{PowerOfTwoScale.Minimum}, {PowerOfTwoScale.Maximum}], got {scale}.");
+        }
+
         var history = new MomentAggregate(
             observations,
             StateReader.ReadDouble(state, "historyShift"),
+            (int)scale,
             StateReader.ReadDouble(state, "historyMean"),
             StateReader.ReadDouble(state, "historyM2"));
         return history.M2 >= 0
             ? () => _history = history
             : throw new FormatException($"historyM2: expected a number ≥ 0, got {history.M2}.");
     });
-
-    private double? Ratio()
-    {
-        if (!_core.IsFull)
-        {
-            return null;
-        }
-
-        double total = _history.PopulationVariance;
-        return total > 0 ? _core.Aggregate.PopulationVariance / total : null;
-    }
 }

@@ -1,13 +1,19 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Dvar.Stopping.Diagnostics;
+using Dvar.Stopping.Statistics;
 
 namespace Dvar.Stopping.Criteria;
 
 /// <summary>Settings of <see cref="DvarCriterion"/>: the window N and the threshold α.</summary>
 public sealed record DvarOptions
 {
+    /// <summary>The largest window N accepted: 10,000,000 values. The window is allocated up front, 48 bytes per value
+    /// (the value and a partial summary), so this bound is 480 MB; the paper's windows are 180 to 440.</summary>
+    public const int MaxWindow = 10_000_000;
+
     /// <summary>Gets the window N of the rolling variance (number of most recent values).</summary>
-    /// <value>N ≥ 2. Default 310 (Textual Inversion).</value>
+    /// <value>2 ≤ N ≤ <see cref="MaxWindow"/>. Default 310 (Textual Inversion).</value>
     public int Window { get; init; } = 310;
 
     /// <summary>Gets the threshold α on the ratio of the rolling variance to the whole-run variance.</summary>
@@ -32,6 +38,7 @@ public sealed record DvarOptions
     internal void Validate()
     {
         Guard.AtLeast(Window, 2, nameof(Window));
+        Guard.AtMostForMemory(Window, MaxWindow, sizeof(double) + Unsafe.SizeOf<MomentAggregate>(), "the DVAR window", nameof(Window));
         Guard.InOpenInterval(Threshold, 0, 1, nameof(Threshold));
         Guard.Defined(NonFinite, nameof(NonFinite));
     }

@@ -9,8 +9,10 @@ namespace Dvar.Stopping.Criteria;
 /// <remarks>
 /// <c>EMA_1 = x_1</c>, <c>EMA_k = a·x_k + (1 − a)·EMA_{k−1}</c> (no bias correction). For k &gt; n:
 /// <c>M_k = (EMA_k − EMA_{k−n}) / EMA_{k−n}</c>. Fires at the first k with <c>|M_k| &lt; τ</c>; sticky until
-/// <see cref="Reset"/>. Undefined (null, never fires) for k ≤ n or when <c>EMA_{k−n} = 0</c>. Source: Appendix E of the
-/// paper (a = 0.1). Cost: O(1) per value, O(n) memory (the last n + 1 EMA values).
+/// <see cref="Reset"/>. Undefined (null, never fires) for k ≤ n (<see cref="UndefinedReason.TooFewValues"/>) or when
+/// <c>EMA_{k−n} = 0</c> (<see cref="UndefinedReason.ZeroReference"/>). Source: Appendix E of the paper (a = 0.1). Exact
+/// for any finite values: the EMA is a convex combination (it cannot leave the values' range) and the difference is
+/// taken on the halves where it would overflow. Cost: O(1) per value, O(n) memory (the last n + 1 EMA values).
 /// </remarks>
 public sealed class EmaPercentileCriterion : IStoppingCriterion
 {
@@ -55,7 +57,18 @@ public sealed class EmaPercentileCriterion : IStoppingCriterion
         }
 
         _ema.Add(value);
-        double? change = Change();
+        if (!_ema.HasLagged)
+        {
+            return _core.Undefined(UndefinedReason.TooFewValues);
+        }
+
+        double lagged = _ema.Lagged;
+        if (lagged == 0)
+        {
+            return _core.Undefined(UndefinedReason.ZeroReference);
+        }
+
+        double change = RelativeChange(_ema.Current, lagged);
         return _core.Decide(change, change < Options.Threshold);
     }
 
@@ -92,14 +105,12 @@ public sealed class EmaPercentileCriterion : IStoppingCriterion
         _ema.Load(emas);
     }
 
-    private double? Change()
+    /// <summary>|(current − lagged) / lagged| for lagged ≠ 0. The difference overflows only for values of opposite signs
+    /// near ±1.8e308; it is then taken on the halves (exact for such values), so the answer is the correctly rounded
+    /// ratio, +Infinity only where the ratio itself exceeds double's range.</summary>
+    private static double RelativeChange(double current, double lagged)
     {
-        if (!_ema.HasLagged)
-        {
-            return null;
-        }
-
-        double lagged = _ema.Lagged;
-        return lagged != 0 ? Math.Abs((_ema.Current - lagged) / lagged) : null;
+        double change = current - lagged;
+        return Math.Abs(double.IsFinite(change) ? change / lagged : (((0.5 * current) - (0.5 * lagged)) / lagged) * 2);
     }
 }

@@ -6,8 +6,12 @@ namespace Dvar.Stopping.Criteria;
 /// <summary>Settings of <see cref="EmaPercentileCriterion"/>: the lag n, the smoothing a and the threshold τ.</summary>
 public sealed record EmaPercentileOptions
 {
+    /// <summary>The largest lag n accepted: 10,000,000. The last n + 1 EMA values are kept in a buffer allocated up
+    /// front, 8 bytes each, so this bound is 80 MB.</summary>
+    public const int MaxLag = 10_000_000;
+
     /// <summary>Gets the lag n: the statistic compares EMA_k with EMA_{k−n}.</summary>
-    /// <value>n ≥ 1. Required.</value>
+    /// <value>1 ≤ n ≤ <see cref="MaxLag"/>. Required.</value>
     public required int Lag { get; init; }
 
     /// <summary>Gets the smoothing a of EMA_k = a·x_k + (1 − a)·EMA_{k−1}.</summary>
@@ -27,6 +31,7 @@ public sealed record EmaPercentileOptions
     internal void Validate()
     {
         Guard.AtLeast(Lag, 1, nameof(Lag));
+        Guard.AtMostForMemory(Lag, MaxLag, sizeof(double), "the EMA lag buffer", nameof(Lag));
         Guard.InLeftOpenInterval(Smoothing, 0, 1, nameof(Smoothing));
         Guard.PositiveFinite(Threshold, nameof(Threshold));
         Guard.Defined(NonFinite, nameof(NonFinite));

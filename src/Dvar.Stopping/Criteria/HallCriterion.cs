@@ -7,8 +7,10 @@ namespace Dvar.Stopping.Criteria;
 /// <remarks>
 /// For k ≥ n: <c>H_k = (max − min) / max</c> over <c>x_{k−n+1..k}</c> (the paper's formula in Appendix E; its prose says
 /// "rolling average", its formula divides by the rolling maximum, which we follow). Fires at the first k with
-/// <c>H_k &lt; τ</c>; sticky until <see cref="Reset"/>. Undefined (null, never fires) for k &lt; n or when the window
-/// maximum is ≤ 0. Cost: O(1) amortised per value (the max and min are merged, never rescanned), O(n) memory.
+/// <c>H_k &lt; τ</c>; sticky until <see cref="Reset"/>. Undefined (null, never fires) for k &lt; n
+/// (<see cref="UndefinedReason.TooFewValues"/>) or when the window maximum is ≤ 0
+/// (<see cref="UndefinedReason.NonPositiveMaximum"/>). Exact for any finite values: max − min is taken on the halves
+/// where it would overflow. Cost: O(1) amortised per value (the max and min are merged, never rescanned), O(n) memory.
 /// </remarks>
 public sealed class HallCriterion : IStoppingCriterion
 {
@@ -51,7 +53,18 @@ public sealed class HallCriterion : IStoppingCriterion
             return rejected;
         }
 
-        double? hall = Hall();
+        if (!_core.IsFull)
+        {
+            return _core.Core.Undefined(UndefinedReason.TooFewValues);
+        }
+
+        MinMaxAggregate range = _core.Aggregate;
+        if (!(range.Max > 0))
+        {
+            return _core.Core.Undefined(UndefinedReason.NonPositiveMaximum);
+        }
+
+        double hall = RelativeRange(range.Max, range.Min);
         return _core.Core.Decide(hall, hall < Options.Threshold);
     }
 
@@ -65,14 +78,12 @@ public sealed class HallCriterion : IStoppingCriterion
     /// <inheritdoc/>
     public void RestoreState(JsonObject state) => _core.Restore(state);
 
-    private double? Hall()
+    /// <summary>(max − min) / max for max &gt; 0. The difference overflows only when max &gt; 0 &gt; min with
+    /// max − min above about 1.8e308; it is then taken on the halves (exact for such values), so the answer is the
+    /// correctly rounded ratio, +Infinity only where the ratio itself exceeds double's range.</summary>
+    private static double RelativeRange(double max, double min)
     {
-        if (!_core.IsFull)
-        {
-            return null;
-        }
-
-        MinMaxAggregate range = _core.Aggregate;
-        return range.Max > 0 ? (range.Max - range.Min) / range.Max : null;
+        double range = max - min;
+        return double.IsFinite(range) ? range / max : (((0.5 * max) - (0.5 * min)) / max) * 2;
     }
 }

@@ -1,13 +1,19 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Dvar.Stopping.Diagnostics;
+using Dvar.Stopping.Statistics;
 
 namespace Dvar.Stopping.Criteria;
 
 /// <summary>Settings of <see cref="HallCriterion"/>: the window n and the threshold τ on (max − min) / max.</summary>
 public sealed record HallOptions
 {
+    /// <summary>The largest window n accepted: 10,000,000 values. The window is allocated up front, 24 bytes per value
+    /// (the value and a partial maximum and minimum), so this bound is 240 MB.</summary>
+    public const int MaxWindow = 10_000_000;
+
     /// <summary>Gets the window n (number of most recent values).</summary>
-    /// <value>n ≥ 2. Required.</value>
+    /// <value>2 ≤ n ≤ <see cref="MaxWindow"/>. Required.</value>
     public required int Window { get; init; }
 
     /// <summary>Gets the threshold τ the statistic must fall below.</summary>
@@ -23,6 +29,7 @@ public sealed record HallOptions
     internal void Validate()
     {
         Guard.AtLeast(Window, 2, nameof(Window));
+        Guard.AtMostForMemory(Window, MaxWindow, sizeof(double) + Unsafe.SizeOf<MinMaxAggregate>(), "the Hall window", nameof(Window));
         Guard.PositiveFinite(Threshold, nameof(Threshold));
         Guard.Defined(NonFinite, nameof(NonFinite));
     }

@@ -7,8 +7,10 @@ namespace Dvar.Stopping.Criteria;
 /// <remarks>
 /// For k ≥ n: <c>slope_k = Σ_i (i − ī)(x_{k−n+1+i} − x̄) / Σ_i (i − ī)²</c> for positions i = 0..n−1, ī = (n − 1)/2,
 /// so the denominator is n(n² − 1)/12. Fires at the first k with <c>|slope_k| &lt; τ</c>; sticky until
-/// <see cref="Reset"/>. Undefined (null) for k &lt; n. Source: Appendix E of the paper. Cost: O(1) amortised per value
-/// (the co-moment is merged from summaries of the values in the window, never updated by subtraction), O(n) memory.
+/// <see cref="Reset"/>. Undefined (null, <see cref="UndefinedReason.TooFewValues"/>) for k &lt; n. Source: Appendix E
+/// of the paper. Cost: O(1) amortised per value (the co-moment is merged from summaries of the values in the window,
+/// never updated by subtraction, in a power-of-two unit taken from the values so that it cannot overflow), O(n) memory.
+/// |slope_k| is +Infinity only where it exceeds double's range (a rise of more than about 1.8e308 per value).
 /// </remarks>
 public sealed class TrendCriterion : IStoppingCriterion
 {
@@ -51,7 +53,12 @@ public sealed class TrendCriterion : IStoppingCriterion
             return rejected;
         }
 
-        double? slope = _core.IsFull ? Math.Abs(_core.Aggregate.Slope) : null;
+        if (!_core.IsFull)
+        {
+            return _core.Core.Undefined(UndefinedReason.TooFewValues);
+        }
+
+        double slope = Math.Abs(_core.Aggregate.Slope);
         return _core.Core.Decide(slope, slope < Options.Threshold);
     }
 

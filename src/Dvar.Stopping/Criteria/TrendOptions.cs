@@ -1,13 +1,19 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Dvar.Stopping.Diagnostics;
+using Dvar.Stopping.Statistics;
 
 namespace Dvar.Stopping.Criteria;
 
 /// <summary>Settings of <see cref="TrendCriterion"/>: the window n and the threshold τ on the absolute least-squares slope.</summary>
 public sealed record TrendOptions
 {
+    /// <summary>The largest window n accepted: 10,000,000 values. The window is allocated up front, 64 bytes per value
+    /// (the value and a partial least-squares summary), so this bound is 640 MB.</summary>
+    public const int MaxWindow = 10_000_000;
+
     /// <summary>Gets the window n (number of most recent values).</summary>
-    /// <value>n ≥ 2. Required.</value>
+    /// <value>2 ≤ n ≤ <see cref="MaxWindow"/>. Required.</value>
     public required int Window { get; init; }
 
     /// <summary>Gets the threshold τ the statistic must fall below.</summary>
@@ -23,6 +29,7 @@ public sealed record TrendOptions
     internal void Validate()
     {
         Guard.AtLeast(Window, 2, nameof(Window));
+        Guard.AtMostForMemory(Window, MaxWindow, sizeof(double) + Unsafe.SizeOf<SlopeAggregate>(), "the Trend window", nameof(Window));
         Guard.PositiveFinite(Threshold, nameof(Threshold));
         Guard.Defined(NonFinite, nameof(NonFinite));
     }

@@ -18,6 +18,25 @@ internal static class Guard
         }
     }
 
+    /// <summary>Throws unless <paramref name="value"/> ≤ <paramref name="maximum"/>, where the value sizes a buffer
+    /// allocated up front; the message gives the bound, the cost per element and what the value asked for.</summary>
+    /// <param name="value">The value given.</param>
+    /// <param name="maximum">The largest value accepted.</param>
+    /// <param name="bytesPerElement">The bytes one unit of the value takes.</param>
+    /// <param name="what">What the value sizes, e.g. <c>the DVAR window</c>.</param>
+    /// <param name="paramName">The property or parameter name.</param>
+    public static void AtMostForMemory(long value, long maximum, long bytesPerElement, string what, string paramName)
+    {
+        if (value > maximum)
+        {
+            throw new ArgumentOutOfRangeException(
+                paramName,
+                $"{paramName} must be at most {maximum}; got {value}: {what} takes {bytesPerElement} bytes per value, "
+                + $"allocated up front, so {value} would take {Bytes(value * (double)bytesPerElement)} "
+                + $"({maximum} takes {Bytes(maximum * (double)bytesPerElement)}).");
+        }
+    }
+
     /// <summary>Throws unless <paramref name="low"/> &lt; <paramref name="value"/> &lt; <paramref name="high"/>.</summary>
     public static void InOpenInterval(double value, double low, double high, string paramName)
     {
@@ -68,6 +87,10 @@ internal static class Guard
 
     /// <summary>Formats a double the way messages and state documents show it (invariant, round-trip).</summary>
     public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Bytes(double bytes) => bytes >= 1e9
+        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e9:0.#} GB")
+        : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:0.#} MB");
 
     private static ArgumentOutOfRangeException OutOfRange(string paramName, string range, double value) =>
         new(paramName, $"{paramName} must be {range}; got {Format(value)}.");

@@ -2,6 +2,9 @@ namespace Dvar.Stopping.Statistics;
 
 /// <summary>The exponential moving average EMA_k = a·x_k + (1 − a)·EMA_{k−1}, EMA_1 = x_1 (no bias correction), and its
 /// last n + 1 values, so that EMA_{k−n} is at hand in O(1) with O(n) memory.</summary>
+/// <remarks>The recurrence is a convex combination, so |EMA_k| does not exceed the largest |x| seen (up to rounding): it cannot overflow
+/// for finite input (see <see cref="Add"/>), and multiplying every x by 2^j multiplies every EMA by 2^j exactly while
+/// the values stay normal doubles.</remarks>
 internal sealed class EmaHistory
 {
     private readonly RingBuffer _emas;
@@ -29,9 +32,22 @@ internal sealed class EmaHistory
 
     /// <summary>Feeds x_k.</summary>
     /// <param name="value">The value (finite).</param>
+    /// <remarks>EMA_k lies between x_k and EMA_{k−1}. Should rounding ever carry the sum of two values near ±1.8e308
+    /// past double's range (no case is known), it is clamped to the larger (below zero, the smaller) of the two, which
+    /// bounds the exact answer and is within rounding of it.</remarks>
     public void Add(double value)
     {
-        double ema = _emas.Count == 0 ? value : (_smoothing * value) + (_retain * Current);
+        double ema = value;
+        if (_emas.Count > 0)
+        {
+            double previous = Current;
+            ema = (_smoothing * value) + (_retain * previous);
+            if (double.IsInfinity(ema))
+            {
+                ema = ema > 0 ? Math.Max(value, previous) : Math.Min(value, previous);
+            }
+        }
+
         if (_emas.IsFull)
         {
             _emas.RemoveOldest();

@@ -28,16 +28,25 @@ internal static class MonitorStateJson
         ["decision"] = FromDecision(record.Decision),
     };
 
-    public static JsonObject FromDecision(StopDecision decision) => new()
+    public static JsonObject FromDecision(StopDecision decision)
     {
-        ["shouldStop"] = decision.ShouldStop,
-        ["observation"] = decision.Observation,
-        ["statistic"] = FromDouble(decision.Statistic),
-        ["threshold"] = FromDouble(decision.Threshold),
-        ["reason"] = decision.Reason.ToString(),
-        ["firedBy"] = decision.FiredBy,
-        ["bestObservation"] = decision.BestObservation,
-    };
+        var json = new JsonObject
+        {
+            ["shouldStop"] = decision.ShouldStop,
+            ["observation"] = decision.Observation,
+            ["statistic"] = FromDouble(decision.Statistic),
+            ["threshold"] = FromDouble(decision.Threshold),
+            ["reason"] = decision.Reason.ToString(),
+            ["firedBy"] = decision.FiredBy,
+            ["bestObservation"] = decision.BestObservation,
+        };
+        if (decision.UndefinedReason != UndefinedReason.None)
+        {
+            json["undefinedReason"] = decision.UndefinedReason.ToString();
+        }
+
+        return json;
+    }
 
     public static MonitorRecord ReadRecord(JsonArray history, int index) => Nested($"history[{index}]", () =>
     {
@@ -56,7 +65,11 @@ internal static class MonitorStateJson
         ReadNullableDouble(decision, "threshold") ?? throw new FormatException("threshold: missing."),
         StateReader.ReadEnum<StopReason>(decision, "reason"),
         IsNull(decision, "firedBy") ? null : StateReader.ReadString(decision, "firedBy"),
-        IsNull(decision, "bestObservation") ? null : StateReader.ReadLong(decision, "bestObservation")));
+        IsNull(decision, "bestObservation") ? null : StateReader.ReadLong(decision, "bestObservation"))
+    {
+        // Absent from documents written before the field existed: the reason was not recorded then.
+        UndefinedReason = IsNull(decision, "undefinedReason") ? UndefinedReason.None : StateReader.ReadEnum<UndefinedReason>(decision, "undefinedReason"),
+    });
 
     public static long? ReadNullableLong(JsonObject parent, string field) =>
         IsNull(parent, field) ? null : StateReader.ReadLong(parent, field);

@@ -137,6 +137,7 @@ public sealed class PlotCommandTests
     [InlineData(new[] { "--moving-average", "x" }, "--moving-average must be an integer; got 'x'")]
     [InlineData(new[] { "--window", "20" }, "--window needs --threshold")]
     [InlineData(new[] { "--window", "1", "--threshold", "0.1" }, "--window must be at least 2; got 1")]
+    [InlineData(new[] { "--window", "2147483647", "--threshold", "0.1" }, "--window must be at most 10000000; got 2147483647")]
     [InlineData(new[] { "--threshold", "1.5" }, "--threshold must be in the open interval (0, 1); got 1.5")]
     [InlineData(new[] { "--marker", "abc" }, "--marker must be STEP=LABEL")]
     [InlineData(new[] { "--marker", "500=budget 500" }, "--marker: the marker at step 500 (\"budget 500\") lies outside the plotted steps, 0 to 39")]

@@ -219,5 +219,124 @@ public sealed class ReplayCommandTests
         Assert.DoesNotContain(loaded, name => name is "TorchSharp" or "Dvar.Stopping.TorchSharp");
     }
 
+    [Theory]
+    [InlineData(512)] // 1.3e154 and up: (x − mean)² overflows in a plain variance
+    [InlineData(1000)] // 1.1e301
+    [InlineData(-1000)] // 9.3e-302: (x − mean)² underflows to 0
+    public void Replay_ValuesAtTheEndsOfTheRange_StopWhereTheNaiveFormulaStopsOnTheUnscaledTrace(int exponent)
+    {
+        // The trace times 2^j is exact, and DVAR's ratio does not change under scaling; so the replay of the scaled
+        // trace must stop where the naive two-pass formula stops on the original one (the scaled form of the reference).
+        var values = Traces.Settling(1500, seed: 13);
+        var scaled = values.Select(v => Math.ScaleB(v, exponent)).ToArray();
+        var expected = NaiveCriteria.DvarStop(values, 310, 0.15);
+
+        var run = CliRun.Of(["replay", "-", "--criterion", "dvar", "--format", "json"], Traces.BareList(scaled));
+
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Output);
+        Assert.NotNull(expected);
+        Assert.Equal(expected, Nullable(json.RootElement.GetProperty("stopIndex"))?.GetInt64());
+        Assert.True(json.RootElement.GetProperty("stopped").GetBoolean());
+        Assert.Equal(JsonValueKind.Number, json.RootElement.GetProperty("statistic").ValueKind);
+    }
+
+    [Theory]
+    [InlineData(512)]
+    [InlineData(1000)]
+    [InlineData(-1000)]
+    public void Replay_TrendAtTheEndsOfTheRange_StopsWhereTheNaiveFormulaStopsOnTheUnscaledTrace(int exponent)
+    {
+        var values = Traces.Settling(1500, seed: 17);
+        var scaled = values.Select(v => Math.ScaleB(v, exponent)).ToArray();
+        var expected = NaiveCriteria.TrendStop(values, 100, 2e-5);
+        var threshold = Math.ScaleB(2e-5, exponent).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+        var run = CliRun.Of(["replay", "-", "--criterion", "trend", "--window", "100", "--threshold", threshold, "--format", "json"], Traces.BareList(scaled));
+
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Output);
+        Assert.NotNull(expected);
+        Assert.Equal(expected, Nullable(json.RootElement.GetProperty("stopIndex"))?.GetInt64());
+        Assert.Equal(JsonValueKind.Number, json.RootElement.GetProperty("statistic").ValueKind);
+    }
+
+    [Fact]
+    public void Replay_ConstantTrace_SaysWhyTheStatisticIsUndefined()
+    {
+        var json = CliRun.Of(["replay", "-", "--criterion", "dvar", "--window", "2", "--format", "json"], "1\n1\n1\n");
+        var text = CliRun.Of(["replay", "-", "--criterion", "dvar", "--window", "2"], "1\n1\n1\n");
+
+        using var document = JsonDocument.Parse(json.Output);
+        Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("statistic").ValueKind);
+        Assert.Equal("constantHistory", document.RootElement.GetProperty("undefined").GetString());
+        Assert.Contains("zero variance", text.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("NaN", text.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("dvar", "--window", "2147483647", new string[0], "103.1 GB")]
+    [InlineData("dvar", "--window", "10000001", new string[0], "at most 10000000")]
+    [InlineData("hall", "--window", "2147483647", new[] { "--threshold", "0.1" }, "51.5 GB")]
+    [InlineData("trend", "--window", "2147483647", new[] { "--threshold", "0.1" }, "137.4 GB")]
+    [InlineData("ema", "--lag", "2147483647", new[] { "--threshold", "0.1" }, "17.2 GB")]
+    public void Replay_SizeAboveItsBound_ExitsWithUsageCodeNamingTheOptionAndTheBound(string criterion, string option, string value, string[] others, string cost)
+    {
+        CliRun.Of(["replay", "-", "--criterion", criterion, option, value, .. others], "1\n")
+            .AssertFails(ExitCodes.Usage, $"{option} must be at most 10000000; got {value}", "bytes per value", cost, $"--criterion {criterion}");
+    }
+
+    [Fact]
+    public void Replay_PatienceAtItsLargestValue_Runs()
+    {
+        // --patience sizes no memory (a count), so any integer is accepted.
+        var run = CliRun.Of(["replay", "-", "--criterion", "patience", "--patience", "2147483647"], "1\n0\n0\n");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("no stop in 3 observations", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Replay_QuotedCellWithComma_IsOneCell()
+    {
+        var run = CliRun.Of(["replay", "-", "--criterion", "fixed", "--steps", "2", "--format", "json"], "note,loss\n\"a, b\",0.5\n\"c \"\"d\"\", e\",0.25\n");
+
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Output);
+        Assert.Equal(2, json.RootElement.GetProperty("observations").GetInt64());
+        Assert.Equal(2, json.RootElement.GetProperty("stopIndex").GetInt64());
+    }
+
+    [Fact]
+    public void Replay_QuotedValueWithComma_IsNotANumberRatherThanSplit()
+    {
+        CliRun.Of(["replay", "-", "--criterion", "dvar"], "step,loss\n1,\"1,3\"\n")
+            .AssertFails(ExitCodes.InputData, "standard input line 2", "column 'loss' holds \"1,3\", which is not a number");
+    }
+
+    [Fact]
+    public void Replay_BinaryFile_ExitsWithInputDataCodeNamingItWithoutItsBytes()
+    {
+        byte[] png = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, (byte)'I', (byte)'H', (byte)'D', (byte)'R', 0x1B, (byte)'[', (byte)'2', (byte)'J'];
+        using var folder = new TemporaryFolder();
+        var path = folder.Combine("image.png");
+        File.WriteAllBytes(path, png);
+
+        var run = CliRun.Of(["replay", path, "--criterion", "dvar"]);
+
+        run.AssertFails(ExitCodes.InputData, $"'{path}' does not look like text", "control character 0x1A");
+        Assert.DoesNotContain("IHDR", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(run.Error, c => char.IsControl(c) && c != '\n');
+    }
+
+    [Fact]
+    public void Replay_StandardInputFails_ExitsWithInputDataCodeNamingIt()
+    {
+        using var input = new ThrowingReader();
+
+        CliRun.Of(["replay", "-", "--criterion", "dvar"], input)
+            .AssertFails(ExitCodes.InputData, "Cannot read standard input", "Input/output error");
+    }
+
     private static JsonElement? Nullable(JsonElement element) => element.ValueKind == JsonValueKind.Null ? null : element;
 }

@@ -15,13 +15,14 @@ public sealed class ReplayResultFormatterTests
         using var json = JsonDocument.Parse(Format(result, OutputFormat.Json));
 
         var root = json.RootElement;
-        Assert.Equal(["criterion", "observations", "stopped", "stopIndex", "statistic", "reason"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["criterion", "observations", "stopped", "stopIndex", "statistic", "reason", "undefined"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("dvar", root.GetProperty("criterion").GetString());
         Assert.Equal(1000, root.GetProperty("observations").GetInt64());
         Assert.True(root.GetProperty("stopped").GetBoolean());
         Assert.Equal(812, root.GetProperty("stopIndex").GetInt64());
         Assert.Equal(0.1234567890123, root.GetProperty("statistic").GetDouble());
         Assert.Equal("thresholdReached", root.GetProperty("reason").GetString());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("undefined").ValueKind);
     }
 
     [Fact]
@@ -45,6 +46,24 @@ public sealed class ReplayResultFormatterTests
         using var json = JsonDocument.Parse(Format(result, OutputFormat.Json));
 
         Assert.Equal("Infinity", json.RootElement.GetProperty("statistic").GetString());
+    }
+
+    [Theory]
+    [InlineData(UndefinedReason.TooFewValues, "tooFewValues", "too few values")]
+    [InlineData(UndefinedReason.ConstantHistory, "constantHistory", "zero variance")]
+    [InlineData(UndefinedReason.ZeroReference, "zeroReference", "the lagged EMA is 0")]
+    [InlineData(UndefinedReason.NonPositiveMaximum, "nonPositiveMaximum", "maximum is not above 0")]
+    [InlineData(UndefinedReason.NonFiniteValue, "nonFiniteValue", "non-finite")]
+    public void Write_UndefinedStatistic_SaysWhyInJsonAndText(UndefinedReason why, string name, string words)
+    {
+        var result = new ReplayResult("dvar", 3, null, new StopDecision(false, 3, null, 0.15, StopReason.None) { UndefinedReason = why });
+
+        using var json = JsonDocument.Parse(Format(result, OutputFormat.Json));
+        var text = Format(result, OutputFormat.Text);
+
+        Assert.Equal(name, json.RootElement.GetProperty("undefined").GetString());
+        Assert.Contains("last statistic undefined (", text, StringComparison.Ordinal);
+        Assert.Contains(words, text, StringComparison.Ordinal);
     }
 
     [Theory]

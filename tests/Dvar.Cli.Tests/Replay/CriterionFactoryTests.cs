@@ -91,6 +91,10 @@ public sealed class CriterionFactoryTests
         { "patience", new CriterionParameters(Patience: -1), "--patience" },
         { "patience", new CriterionParameters(Patience: 2, MinDelta: -0.5), "--min-delta" },
         { "fixed", new CriterionParameters(Steps: 0), "--steps" },
+        { "dvar", new CriterionParameters(Window: int.MaxValue), "--window" },
+        { "hall", new CriterionParameters(Window: 10_000_001, Threshold: 0.1), "--window" },
+        { "trend", new CriterionParameters(Window: int.MaxValue, Threshold: 0.1), "--window" },
+        { "ema", new CriterionParameters(Lag: int.MaxValue, Threshold: 0.1), "--lag" },
     };
 
     [Theory]
@@ -103,6 +107,23 @@ public sealed class CriterionFactoryTests
         Assert.Contains("got ", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("(Parameter", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Theory]
+    [InlineData("dvar", "--window")]
+    [InlineData("hall", "--window")]
+    [InlineData("trend", "--window")]
+    [InlineData("ema", "--lag")]
+    public void Create_SizeAboveTheBound_SaysTheBoundAndWhy(string name, string option)
+    {
+        var parameters = option == "--lag"
+            ? new CriterionParameters(Lag: int.MaxValue, Threshold: 0.1)
+            : new CriterionParameters(Window: int.MaxValue, Threshold: name == "dvar" ? null : 0.1);
+
+        var e = Assert.Throws<UsageException>(() => CriterionFactory.Create(Kind(name), parameters));
+
+        Assert.StartsWith($"{option} must be at most 10000000; got 2147483647: ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("bytes per value, allocated up front", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -34,6 +34,23 @@ public sealed class CriterionContractTests
         Assert.Equal(first, Traces.Run(criterion, trace.Values));
     }
 
+    [Property(Arbitrary = [typeof(TraceArbitraries)])]
+    public void Observe_AnyTrace_StatisticIsNullExactlyWhenAReasonIsGivenAndNeverNaN_Meets_Specification(Trace trace, int kindSeed, int gapSeed)
+    {
+        IStoppingCriterion criterion = CriterionCatalog.Create(CriterionCatalog.KindAt(kindSeed), NonFinitePolicy.Ignore);
+        int gap = 2 + Math.Abs(gapSeed % 9);
+
+        for (int i = 0; i < trace.Values.Length; i++)
+        {
+            StopDecision decision = criterion.Observe(i % gap == 1 ? double.NaN : trace.Values[i]);
+
+            Assert.True(
+                (decision.Statistic is null) == (decision.UndefinedReason != UndefinedReason.None),
+                $"k = {decision.Observation}: statistic {decision.Statistic?.ToString("R") ?? "null"} with reason {decision.UndefinedReason}.");
+            Assert.False(decision.Statistic is double s && double.IsNaN(s), $"k = {decision.Observation}: NaN statistic.");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(CriterionCatalog.Kinds), MemberType = typeof(CriterionCatalog))]
     public void Observe_NonFiniteUnderStopPolicy_StopsAtOnceAndStaysStopped(string kind)

@@ -78,7 +78,7 @@ public sealed class DvarCriterionTests
         double scale = Math.Pow(10, (Math.Abs(scaleSeed % 1000) / 100.0) - 5);
         StopDecision[] original = Traces.Run(new DvarCriterion(options), trace.Values);
 
-        ReferenceStep[] expected = [.. original.Select(d => new ReferenceStep(d.Statistic, d.Statistic < 0.3))];
+        ReferenceStep[] expected = [.. original.Select(d => new ReferenceStep(d.Statistic, d.Statistic < 0.3, 0, d.UndefinedReason))];
         ReferenceAssert.Matches(new DvarCriterion(options), [.. trace.Values.Select(v => v * scale)], expected, 0.3);
     }
 

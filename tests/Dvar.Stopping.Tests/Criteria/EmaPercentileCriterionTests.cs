@@ -70,7 +70,7 @@ public sealed class EmaPercentileCriterionTests
         double scale = Math.Pow(10, (Math.Abs(scaleSeed % 1000) / 100.0) - 5);
         StopDecision[] original = Traces.Run(new EmaPercentileCriterion(options), trace.Values);
 
-        ReferenceStep[] expected = [.. original.Select(d => new ReferenceStep(d.Statistic, d.Statistic < 0.01, 1))];
+        ReferenceStep[] expected = [.. original.Select(d => new ReferenceStep(d.Statistic, d.Statistic < 0.01, 1, d.UndefinedReason))];
         ReferenceAssert.Matches(new EmaPercentileCriterion(options), [.. trace.Values.Select(v => v * scale)], expected, 0.01);
     }
 

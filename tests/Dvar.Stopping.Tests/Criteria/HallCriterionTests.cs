@@ -64,7 +64,7 @@ public sealed class HallCriterionTests
         double scale = Math.Pow(10, (Math.Abs(scaleSeed % 1000) / 100.0) - 5);
         StopDecision[] original = Traces.Run(new HallCriterion(options), trace.Values);
 
-        ReferenceStep[] expected = [.. original.Select(d => new ReferenceStep(d.Statistic, d.Statistic < 0.05, 1))];
+        ReferenceStep[] expected = [.. original.Select(d => new ReferenceStep(d.Statistic, d.Statistic < 0.05, 1, d.UndefinedReason))];
         ReferenceAssert.Matches(new HallCriterion(options), [.. trace.Values.Select(v => v * scale)], expected, 0.05);
     }
 

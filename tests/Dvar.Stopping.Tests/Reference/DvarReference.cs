@@ -1,7 +1,8 @@
 namespace Dvar.Stopping.Tests.Reference;
 
 /// <summary>DVAR straight from the specification (and the paper's Figure 3): at every k, recompute the population
-/// variances of the last N values and of all k values by two passes.</summary>
+/// variances of the last N values and of all k values by two passes, each in its scaled form (exact for any finite
+/// values).</summary>
 internal static class DvarReference
 {
     public static ReferenceStep[] Run(double[] trace, int window, double alpha)
@@ -11,18 +12,14 @@ internal static class DvarReference
         {
             if (k < window)
             {
+                steps[k - 1] = ReferenceStep.UndefinedBecause(UndefinedReason.TooFewValues);
                 continue;
             }
 
-            double running = TwoPass.PopulationVariance(trace.AsSpan(k - window, window));
-            double total = TwoPass.PopulationVariance(trace.AsSpan(0, k));
-            if (total == 0)
-            {
-                continue;
-            }
-
-            double ratio = running / total;
-            steps[k - 1] = new ReferenceStep(ratio, ratio < alpha);
+            double? ratio = TwoPass.VarianceRatio(trace.AsSpan(k - window, window), trace.AsSpan(0, k));
+            steps[k - 1] = ratio is double r
+                ? new ReferenceStep(r, r < alpha)
+                : ReferenceStep.UndefinedBecause(UndefinedReason.ConstantHistory);
         }
 
         return steps;

@@ -7,8 +7,8 @@ internal static class ReferenceAssert
     public const double Tolerance = 1e-9;
 
     /// <summary>
-    /// Checks, at every k: the observation index, the statistic (both null, or within <see cref="Tolerance"/> relative to
-    /// max(|reference|, scale)), and ShouldStop (true from the reference's first crossing on). Comparison ends at the first
+    /// Checks, at every k: the observation index, the statistic (both null, for the same <see cref="UndefinedReason"/>,
+    /// or within <see cref="Tolerance"/> relative to max(|reference|, scale)), and ShouldStop (true from the reference's first crossing on). Comparison ends at the first
     /// near-tie before the stop, a defined reference statistic within 1e-9 relative of the threshold, where the
     /// decision is not well defined in float64.
     /// </summary>
@@ -27,6 +27,9 @@ internal static class ReferenceAssert
             StopDecision decision = criterion.Observe(trace[i]);
             Assert.Equal(i + 1, decision.Observation);
             AssertClose(expected, decision.Statistic, i + 1);
+            Assert.True(
+                expected.Statistic is not null || expected.Undefined == decision.UndefinedReason,
+                $"k = {i + 1}: expected the statistic undefined because of {expected.Undefined}, got {decision.UndefinedReason}.");
             firedAt ??= expected.Crossed ? i + 1 : null;
             Assert.True(
                 (firedAt is not null) == decision.ShouldStop,

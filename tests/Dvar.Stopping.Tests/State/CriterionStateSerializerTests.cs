@@ -59,6 +59,47 @@ public sealed class CriterionStateSerializerTests
     }
 
     [Theory]
+    [InlineData(1e300, 960)]
+    [InlineData(1e100, 320)]
+    [InlineData(1.0, 0)]
+    [InlineData(1e-300, -960)]
+    public void Restore_DvarAtAnyScale_ContinuesBitForBitAndSavesTheUnit(double unit, int expectedScale)
+    {
+        // The whole-run moments are saved in the power-of-two unit of the largest value: 2^s with s the binary
+        // exponent e rounded to a multiple of 64 below e + 32, clamped to ±960 (1e100: e = 332, s = 320).
+        double[] values = Traces.Decay(1_000, 0, unit, timescale: 100, noise: 0.01, seed: 31);
+        var options = new DvarOptions { Window = 50, Threshold = 0.15 };
+        StopDecision[] uninterrupted = Traces.Run(new DvarCriterion(options), values);
+        var before = new DvarCriterion(options);
+        Traces.Run(before, values[..400]);
+        var restored = new DvarCriterion(options);
+
+        CriterionStateSerializer.Restore(restored, CriterionStateSerializer.Serialize(before));
+
+        Assert.Equal(expectedScale, (int?)before.SaveState()["historyScale"]);
+        Assert.Equal(uninterrupted[400..], Traces.Run(restored, values[400..]));
+    }
+
+    [Fact]
+    public void Restore_DvarDocumentWithoutHistoryScale_ReadsUnscaledMomentsAsBefore()
+    {
+        // Documents written before "historyScale" existed hold the moments in the values' own units (s = 0).
+        double[] values = Traces.Decay(600, 3, 1, timescale: 80, noise: 0.01, seed: 32);
+        var options = new DvarOptions { Window = 40, Threshold = 0.15 };
+        StopDecision[] uninterrupted = Traces.Run(new DvarCriterion(options), values);
+        var before = new DvarCriterion(options);
+        Traces.Run(before, values[..300]);
+        JsonObject state = before.SaveState();
+        Assert.Equal(0, (int?)state["historyScale"]);
+        state.Remove("historyScale");
+        var restored = new DvarCriterion(options);
+
+        restored.RestoreState(state);
+
+        Assert.Equal(uninterrupted[300..], Traces.Run(restored, values[300..]));
+    }
+
+    [Theory]
     [InlineData("not json")]
     [InlineData("[1, 2]")]
     [InlineData("null")]

@@ -26,6 +26,9 @@ public sealed class CriterionStateTests
         { """{"window":[1,2,3,"x",5]}""", "window[3]" },
         { """{"frontCount":6}""", "frontCount" },
         { """{"historyM2":-1}""", "historyM2" },
+        { """{"historyScale":1}""", "historyScale" },
+        { """{"historyScale":1024}""", "historyScale" },
+        { """{"historyScale":"0"}""", "historyScale" },
     };
 
     [Theory]

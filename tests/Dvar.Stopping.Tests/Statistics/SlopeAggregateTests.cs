@@ -39,6 +39,26 @@ public sealed class SlopeAggregateTests
         Assert.Equal(0.25, window.Aggregate.Slope, 1e-12);
     }
 
+    [Theory]
+    [InlineData(0, 1e300)]
+    [InlineData(1e308, 1e306)]
+    [InlineData(0, 1e-300)]
+    [InlineData(0, 4e-320)]
+    public void Slope_SlidingWindowAtTheEndsOfTheRange_MatchesScaledTwoPass(double offset, double unit)
+    {
+        double[] values = Traces.Decay(2_000, offset, unit, timescale: 200, noise: 0.05, seed: 18);
+        var window = new SlidingWindow<SlopeAggregate>(150);
+        for (int k = 1; k <= values.Length; k++)
+        {
+            window.Add(values[k - 1]);
+            if (k >= 150)
+            {
+                var (slope, scale) = TwoPass.ScaledSlope(values.AsSpan(k - 150, 150));
+                ReferenceAssert.AssertClose(new ReferenceStep(slope, false, scale), window.Aggregate.Slope, k);
+            }
+        }
+    }
+
     [Fact]
     public void Slope_SingleValue_IsNaN() => Assert.True(double.IsNaN(SlopeAggregate.Of(3, 0).Slope));
 }

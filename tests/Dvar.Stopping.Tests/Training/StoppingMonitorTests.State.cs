@@ -68,6 +68,44 @@ public sealed partial class StoppingMonitorTests
     }
 
     [Fact]
+    public void RestoreState_DecisionsWithUndefinedStatistics_KeepTheirReasons()
+    {
+        var first = new StoppingMonitor(new Dvar.Stopping.Criteria.DvarCriterion(new Dvar.Stopping.Criteria.DvarOptions { Window = 2, Threshold = 0.5 }));
+        foreach (var (step, loss) in new[] { (1L, 3.0), (2L, 3.0), (3L, 4.0) })
+        {
+            first.Observe(step, null, loss);
+        }
+
+        var state = JsonNode.Parse(first.SaveState().ToJsonString())!.AsObject();
+        var resumed = new StoppingMonitor(new Dvar.Stopping.Criteria.DvarCriterion(new Dvar.Stopping.Criteria.DvarOptions { Window = 2, Threshold = 0.5 }));
+        resumed.RestoreState(state);
+
+        Assert.Equal("TooFewValues", (string?)state["history"]![0]!["decision"]!["undefinedReason"]);
+        Assert.Equal("ConstantHistory", (string?)state["history"]![1]!["decision"]!["undefinedReason"]);
+        Assert.Null(state["history"]![2]!["decision"]!["undefinedReason"]);
+        Assert.Equal(
+            [UndefinedReason.TooFewValues, UndefinedReason.ConstantHistory, UndefinedReason.None],
+            resumed.History.Select(r => r.Decision.UndefinedReason));
+        Assert.Equal(first.History, resumed.History);
+    }
+
+    [Fact]
+    public void RestoreState_DecisionWithoutUndefinedReason_ReadsNone()
+    {
+        var first = new StoppingMonitor(new Dvar.Stopping.Criteria.DvarCriterion(new Dvar.Stopping.Criteria.DvarOptions { Window = 2, Threshold = 0.5 }));
+        first.Observe(1, null, 3);
+        var state = first.SaveState();
+        state["history"]![0]!["decision"]!.AsObject().Remove("undefinedReason");
+        state["lastDecision"]!.AsObject().Remove("undefinedReason");
+        var resumed = new StoppingMonitor(new Dvar.Stopping.Criteria.DvarCriterion(new Dvar.Stopping.Criteria.DvarOptions { Window = 2, Threshold = 0.5 }));
+
+        resumed.RestoreState(state);
+
+        Assert.Equal(UndefinedReason.None, resumed.History[0].Decision.UndefinedReason);
+        Assert.Equal(UndefinedReason.None, resumed.LastDecision!.Value.UndefinedReason);
+    }
+
+    [Fact]
     public void RestoreState_StepAfterRestore_MustExceedTheSavedLastStep()
     {
         var first = new StoppingMonitor(new RatioToMeanCriterion(Threshold));

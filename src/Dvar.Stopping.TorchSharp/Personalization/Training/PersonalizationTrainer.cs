@@ -19,6 +19,8 @@ namespace Dvar.Stopping.TorchSharp.Personalization;
 /// <para>Reproducible: the same options give bit-identical parameters and decisions on the CPU, with or without
 /// evaluation (the evaluator has its own generator), and a run resumed from a checkpoint continues exactly as an
 /// uninterrupted one.</para>
+/// <para>Before step 0 the trainer checks that it can write the output folder (and its <c>checkpoints/</c>): it creates and
+/// deletes a hidden probe file there, so an unwritable folder fails at once instead of after the last step.</para>
 /// <para>Cancellation is checked before each step (a step and its evaluation complete together): the trainer then writes a
 /// checkpoint and throws <see cref="OperationCanceledException"/>, the .NET convention. Resume with
 /// <see cref="Resume"/> and the newest checkpoint (<see cref="FindLatestCheckpoint"/>).</para>
@@ -69,6 +71,9 @@ public sealed class PersonalizationTrainer
     /// <param name="cancellationToken">Checked before each step.</param>
     /// <returns>How the run ended and where its outputs are.</returns>
     /// <exception cref="InvalidOperationException">The trainer has already run.</exception>
+    /// <exception cref="UnauthorizedAccessException">The output folder (or its <c>checkpoints/</c>) cannot be created or
+    /// written; checked before the first step, the message names the folder.</exception>
+    /// <exception cref="IOException">The same, for other reasons (a read-only file system, a file in the way).</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled; a checkpoint was written first.</exception>
     public TrainingResult Train(CancellationToken cancellationToken = default) => Run(checkpoint: null, cancellationToken);
 
@@ -82,9 +87,12 @@ public sealed class PersonalizationTrainer
     /// options (seeds, method, batch sizes, ...): the message starts with the option's name.</exception>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">A checkpoint file is missing.</exception>
-    /// <exception cref="InvalidDataException">A checkpoint file is malformed or does not fit the method.</exception>
+    /// <exception cref="InvalidDataException">A checkpoint file is malformed, truncated or damaged, or does not fit the method;
+    /// the message names the file.</exception>
     /// <exception cref="FormatException">The saved monitor state does not fit the criterion (another kind or other options).</exception>
     /// <exception cref="InvalidOperationException">The trainer has already run.</exception>
+    /// <exception cref="UnauthorizedAccessException">The output folder (or its <c>checkpoints/</c>) cannot be written; checked
+    /// before the checkpoint is restored, the message names the folder.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled; a checkpoint was written first.</exception>
     public TrainingResult Resume(string checkpointFolder, CancellationToken cancellationToken = default)
     {
@@ -101,7 +109,7 @@ public sealed class PersonalizationTrainer
 
         _started = true;
         var clock = Stopwatch.StartNew();
-        Directory.CreateDirectory(Options.OutputFolder);
+        OutputFolderProbe.Check(Options.OutputFolder);
         using var session = new TrainingSession(Options, _logger);
         var pipeline = session.Pipeline;
         bool unetTraining = pipeline.Unet.training;

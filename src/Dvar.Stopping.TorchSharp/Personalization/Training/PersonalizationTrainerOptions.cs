@@ -33,8 +33,12 @@ public sealed record PersonalizationTrainerOptions
     public double? LearningRate { get; init; }
 
     /// <summary>The number of instance items per training batch (prior preservation adds as many class items).</summary>
-    /// <value>At least 1; null (default) for the method's <see cref="PersonalizationDefaults.BatchSize"/>.</value>
+    /// <value>1 to <see cref="MaxBatchSize"/>; null (default) for the method's <see cref="PersonalizationDefaults.BatchSize"/>.</value>
     public int? BatchSize { get; init; }
+
+    /// <summary>The largest <see cref="BatchSize"/> accepted: the batch's activations are allocated at once, so a mistyped
+    /// size is refused before anything is allocated instead of failing deep inside libtorch.</summary>
+    public const int MaxBatchSize = 1024;
 
     /// <summary>The gradient clipping norm (L2 over all trainable parameters).</summary>
     /// <value>Greater than 0; <see cref="double.PositiveInfinity"/> disables clipping; null (default) for the method's
@@ -141,6 +145,13 @@ public sealed record PersonalizationTrainerOptions
         Guard.AtLeast(EffectiveMaxSteps, 1, nameof(MaxSteps));
         Guard.PositiveFinite(EffectiveLearningRate, nameof(LearningRate));
         Guard.AtLeast(EffectiveBatchSize, 1, nameof(BatchSize));
+        if (EffectiveBatchSize > MaxBatchSize)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(BatchSize),
+                $"{nameof(BatchSize)} must be at most {MaxBatchSize}; got {EffectiveBatchSize}: the whole batch goes through the UNet at once, and its activations grow with it (SD v1.5 needs gigabytes per few 512 px images); accumulate smaller batches instead.");
+        }
+
         if (MaxGradientNorm is { } norm && !(norm > 0))
         {
             throw new ArgumentOutOfRangeException(nameof(MaxGradientNorm), $"{nameof(MaxGradientNorm)} must be greater than 0 (PositiveInfinity for no clipping); got {Guard.Format(norm)}.");

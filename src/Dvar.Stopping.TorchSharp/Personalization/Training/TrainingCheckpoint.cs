@@ -69,7 +69,8 @@ internal static class TrainingCheckpoint
     /// <param name="paramName">The argument to name when the checkpoint belongs to another run.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">A checkpoint file is missing.</exception>
-    /// <exception cref="InvalidDataException">A file is malformed or does not fit the method's parameters.</exception>
+    /// <exception cref="InvalidDataException">A file is malformed, truncated or does not fit the method's parameters; the
+    /// message starts with the file's path.</exception>
     /// <exception cref="ArgumentException">The checkpoint was written with other run options (the message names the option).</exception>
     /// <exception cref="FormatException">The monitor state does not fit the criterion (see <c>StoppingMonitor.RestoreState</c>).</exception>
     public static void Restore(TrainingSession session, string folder, string paramName)
@@ -82,12 +83,7 @@ internal static class TrainingCheckpoint
         var manifest = CheckpointManifest.Read(Path.Combine(folder, ManifestFile));
         manifest.CheckSameRun(session.Options, paramName);
         RestoreParameters(session, Path.Combine(folder, ParametersFile));
-        string optimizerPath = Require(Path.Combine(folder, OptimizerFile));
-        using (var reader = new BinaryReader(File.OpenRead(optimizerPath)))
-        {
-            session.Optimizer.load_state_dict(reader);
-        }
-
+        RestoreOptimizer(session, Require(Path.Combine(folder, OptimizerFile)));
         session.Monitor.RestoreStateFile(Require(Path.Combine(folder, MonitorFile)));
         RestoreGenerators(session, Require(Path.Combine(folder, GeneratorsFile)));
         session.Scoring?.Restore(folder);
@@ -191,6 +187,32 @@ internal static class TrainingCheckpoint
             {
                 tensor.Dispose();
             }
+        }
+    }
+
+    /// <summary>Loads AdamW's state. TorchSharp's reader knows nothing of the file, so a truncated or damaged file (which it
+    /// reports as "Attempted to read past the end of the stream", a bad 7-bit integer or mismatched tensor types) becomes an
+    /// <see cref="InvalidDataException"/> that names the file; so do bytes left over after the state.</summary>
+    private static void RestoreOptimizer(TrainingSession session, string path)
+    {
+        using var stream = File.OpenRead(path);
+        try
+        {
+            using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            session.Optimizer.load_state_dict(reader);
+        }
+        catch (Exception e) when (e is EndOfStreamException or FormatException or ArgumentException or InvalidOperationException
+            or OverflowException or IndexOutOfRangeException or System.Runtime.InteropServices.ExternalException
+            || (e is IOException && e is not FileNotFoundException))
+        {
+            throw new InvalidDataException(
+                $"{path}: the optimizer state cannot be read; the file is truncated or damaged ({e.GetType().Name}: {e.Message}).", e);
+        }
+
+        if (stream.Position != stream.Length)
+        {
+            throw new InvalidDataException(
+                $"{path}: the optimizer state ends at byte {stream.Position} but the file has {stream.Length} bytes; the file is damaged.");
         }
     }
 

@@ -158,6 +158,39 @@ public class PersonalizationTrainerTests
     }
 
     [Fact]
+    public void Train_UnwritableOutputFolder_ThrowsNamingTheFolderBeforeStepZero()
+    {
+        // /sys/kernel exists and refuses new files, also to root (the tests run as root in the Debian 13 root).
+        const string unwritable = "/sys/kernel";
+        using var setup = Setup.Create(SingleParameterMethod.UnetConvInBias());
+        var reports = new List<TrainingProgress>();
+        var options = TrainerRun.Options(setup, maxSteps: 2) with { OutputFolder = unwritable };
+
+        var e = Assert.ThrowsAny<Exception>(() => new PersonalizationTrainer(options, progress: new SynchronousProgress<TrainingProgress>(reports.Add)).Train());
+
+        Assert.True(e is UnauthorizedAccessException or IOException, e.GetType().Name);
+        Assert.Contains($"'{unwritable}'", e.Message, StringComparison.Ordinal);
+        Assert.Empty(reports);
+        Assert.Equal(0, setup.Method.StepHookCalls);
+    }
+
+    [Fact]
+    public void Train_UnwritableCheckpointsFolder_ThrowsNamingItBeforeStepZero()
+    {
+        using var setup = Setup.Create(SingleParameterMethod.UnetConvInBias());
+        Directory.CreateDirectory(setup.Output);
+        string checkpoints = Path.Combine(setup.Output, "checkpoints");
+        Directory.CreateSymbolicLink(checkpoints, "/sys/kernel"); // a folder nobody can create files in
+        var reports = new List<TrainingProgress>();
+
+        var e = Assert.ThrowsAny<Exception>(() => new PersonalizationTrainer(TrainerRun.Options(setup, maxSteps: 2), progress: new SynchronousProgress<TrainingProgress>(reports.Add)).Train());
+
+        Assert.True(e is UnauthorizedAccessException or IOException, e.GetType().Name);
+        Assert.Contains($"'{checkpoints}'", e.Message, StringComparison.Ordinal);
+        Assert.Empty(reports);
+    }
+
+    [Fact]
     public void Train_SecondCall_Throws()
     {
         using var setup = Setup.Create(SingleParameterMethod.UnetConvInBias());

@@ -78,6 +78,71 @@ public class TrainingCheckpointTests
         Assert.Contains("optimizer.bin", e.Message);
     }
 
+    [Theory]
+    [InlineData("optimizer.bin", 0.5)]
+    [InlineData("optimizer.bin", 0.0)]
+    [InlineData("optimizer.bin", 0.98)]
+    [InlineData("trainable.safetensors", 0.5)]
+    [InlineData("generators.safetensors", 0.5)]
+    [InlineData("monitor.json", 0.5)]
+    [InlineData("checkpoint.json", 0.5)]
+    public void Restore_TruncatedFile_ThrowsInvalidDataNamingTheFile(string file, double keptFraction)
+    {
+        using var setup = Setup.Create(SingleParameterMethod.UnetConvInBias());
+        string folder;
+        using (var session = new TrainingSession(TrainerRun.Options(setup, maxSteps: 10), NullLogger.Instance))
+        {
+            session.Observe();
+            session.TrainStep();
+            session.Observe();
+            folder = TrainingCheckpoint.Write(session, setup.Output);
+        }
+
+        string path = Path.Combine(folder, file);
+        byte[] bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(int)(bytes.Length * keptFraction)]);
+        using var fresh = Setup.Create(SingleParameterMethod.UnetConvInBias());
+        using var restored = new TrainingSession(TrainerRun.Options(fresh, maxSteps: 10), NullLogger.Instance);
+
+        var e = Record.Exception(() => TrainingCheckpoint.Restore(restored, folder, "checkpointFolder"));
+
+        Assert.True(e is InvalidDataException or FormatException, $"{e?.GetType().Name}: {e?.Message}");
+        Assert.Contains(path, e!.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(8)]
+    [InlineData(40)]
+    public void Restore_DamagedOptimizerState_ThrowsInvalidDataNamingTheFile(int damagedFrom)
+    {
+        using var setup = Setup.Create(SingleParameterMethod.UnetConvInBias());
+        string folder;
+        using (var session = new TrainingSession(TrainerRun.Options(setup, maxSteps: 10), NullLogger.Instance))
+        {
+            session.Observe();
+            session.TrainStep();
+            session.Observe();
+            folder = TrainingCheckpoint.Write(session, setup.Output);
+        }
+
+        string path = Path.Combine(folder, "optimizer.bin");
+        byte[] bytes = File.ReadAllBytes(path);
+        for (int i = damagedFrom; i < bytes.Length; i++)
+        {
+            bytes[i] = 0xFF;
+        }
+
+        File.WriteAllBytes(path, [.. bytes, 1, 2, 3]);
+        using var fresh = Setup.Create(SingleParameterMethod.UnetConvInBias());
+        using var restored = new TrainingSession(TrainerRun.Options(fresh, maxSteps: 10), NullLogger.Instance);
+
+        var e = Record.Exception(() => TrainingCheckpoint.Restore(restored, folder, "checkpointFolder"));
+
+        Assert.True(e is InvalidDataException, $"{e?.GetType().Name}: {e?.Message}");
+        Assert.Contains(path, e!.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void FindLatest_NoCheckpoint_ReturnsNull()
     {
