@@ -9,17 +9,8 @@ namespace Dvar.Stopping.TorchSharp.Personalization;
 /// them from the training thread between steps.</para>
 /// <para><c>dvar demo</c> ships a stand-in for CLIP trained on its toy world; a CLIP model implements the same contract.</para>
 /// </remarks>
-public interface IImageTextMetric
+public interface IImageTextMetric : IImageMetric
 {
-    /// <summary>Gets a short name for reports, e.g. <c>clip-vit-b-32</c>.</summary>
-    string Name { get; }
-
-    /// <summary>Computes image features whose cosine similarity measures how alike two images are.</summary>
-    /// <param name="images">RGB images in [-1, 1], <c>[n, 3, H, W]</c>, on any device (the metric resizes them as it needs).</param>
-    /// <returns>Features <c>[n, d]</c>, float32; the caller owns the tensor.</returns>
-    /// <exception cref="ArgumentException">The images are not <c>[n, 3, H, W]</c>.</exception>
-    Tensor ImageFeatures(Tensor images);
-
     /// <summary>Scores how well each image shows its text (CLIP: the cosine of image and text features).</summary>
     /// <param name="images">RGB images in [-1, 1], <c>[n, 3, H, W]</c>.</param>
     /// <param name="texts">One text per image.</param>
