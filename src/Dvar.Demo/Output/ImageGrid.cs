@@ -1,4 +1,5 @@
 using Dvar.Demo.World;
+using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
 
 namespace Dvar.Demo.Output;
@@ -91,7 +92,7 @@ public static class ImageGrid
     {
         ArgumentNullException.ThrowIfNull(images);
         using var scope = NewDisposeScope();
-        var bytes = ((images.detach().to(CPU).to_type(ScalarType.Float32).clamp(-1, 1) + 1) * 127.5).round().to_type(ScalarType.Byte).permute(0, 2, 3, 1).contiguous();
+        var bytes = images.detach().to(CPU).to_type(ScalarType.Float32).ClampedTo(-1, 1).Plus(1).Times(127.5).round().to_type(ScalarType.Byte).permute(0, 2, 3, 1).contiguous();
         int n = (int)bytes.shape[0], h = (int)bytes.shape[1], w = (int)bytes.shape[2];
         var all = bytes.data<byte>().ToArray();
         var result = new RgbImage[n];

@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Personalization;
@@ -129,7 +130,7 @@ public sealed class ConceptImages : IDisposable
         var mirrored = selected.flip(-1);
         var mask = tensor(flips).view(flips.Length, 1, 1, 1);
         var oriented = where(mask, mirrored, selected);
-        var scaled = oriented.to_type(ScalarType.Float64).div_(127.5).sub_(1.0).to_type(ScalarType.Float32);
+        var scaled = oriented.to_type(ScalarType.Float64).DividedBy(127.5).Minus(1.0).to_type(ScalarType.Float32);
         return scaled.MoveToOuterDisposeScope();
     }
 

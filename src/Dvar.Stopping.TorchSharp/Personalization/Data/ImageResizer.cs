@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
 
@@ -40,5 +41,5 @@ internal static class ImageResizer
         interpolate(pixels, [height, width], mode: InterpolationMode.Bicubic, align_corners: false, antialias: true);
 
     /// <summary>PIL's <c>clip8</c>: round half up, then clamp to [0, 255].</summary>
-    private static Tensor RoundToByteRange(Tensor values) => values.add(0.5).floor_().clamp_(0, 255);
+    private static Tensor RoundToByteRange(Tensor values) => HeldScalar.With(0, 255, (low, high) => values.Plus(0.5).floor_().clamp_(low, high));
 }

@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -60,7 +61,7 @@ internal sealed class LoraLinear : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var result = nn.functional.linear(x, weight, bias);
-        var update = lora.call(x.to_type(ScalarType.Float32)) * Scale;
+        var update = lora.call(x.to_type(ScalarType.Float32)).Times(Scale);
         var output = result.dtype == ScalarType.Float32
             ? result + update
             : (result.to_type(ScalarType.Float32) + update).to_type(result.dtype);
@@ -75,7 +76,7 @@ internal sealed class LoraLinear : nn.Module<Tensor, Tensor>
         using (NewDisposeScope())
         using (no_grad())
         {
-            var delta = lora.Up.matmul(lora.Down) * Scale;
+            var delta = lora.Up.matmul(lora.Down).Times(Scale);
             fused = (weight.to_type(ScalarType.Float32) + delta).to_type(weight.dtype).DetachFromDisposeScope();
         }
 

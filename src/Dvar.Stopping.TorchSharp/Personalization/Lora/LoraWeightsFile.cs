@@ -1,4 +1,5 @@
 using Dvar.Stopping.TorchSharp.Serialization;
+using Dvar.Stopping.TorchSharp.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -28,7 +29,7 @@ internal static class LoraWeightsFile
         foreach (var (modulePath, layer) in layers)
         {
             tensors.Add(new(Prefix + modulePath + DownSuffix, layer.Lora.Down.detach().to_type(ScalarType.Float32)));
-            tensors.Add(new(Prefix + modulePath + UpSuffix, (layer.Lora.Up.detach() * layer.Scale).to_type(ScalarType.Float32)));
+            tensors.Add(new(Prefix + modulePath + UpSuffix, layer.Lora.Up.detach().Times(layer.Scale).to_type(ScalarType.Float32)));
         }
 
         SafetensorsFile.Write(path, tensors, TokenEmbeddingFile.Metadata);

@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -43,7 +44,7 @@ internal sealed class CustomDiffusionProjection : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var projected = nn.functional.linear(context.to_type(ScalarType.Float32), weight);
-        var first = arange(projected.shape[1], device: projected.device).eq(0).view(1, -1, 1);
+        var first = HeldScalar.WithInteger(0, HeldScalar.Range(projected.shape[1], device: projected.device).eq).view(1, -1, 1);
         var detached = where(first, projected.detach(), projected);
         return detached.to_type(context.dtype).MoveToOuterDisposeScope();
     }

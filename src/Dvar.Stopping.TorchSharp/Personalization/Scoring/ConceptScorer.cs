@@ -1,4 +1,5 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Personalization;
@@ -126,7 +127,7 @@ public sealed class ConceptScorer : IDisposable
     {
         using (unit)
         {
-            return ((unit.to_type(ScalarType.Float32) * 2) - 1).to(CPU);
+            return unit.to_type(ScalarType.Float32).Times(2).Minus(1).to(CPU);
         }
     }
 
@@ -135,7 +136,7 @@ public sealed class ConceptScorer : IDisposable
         using (features)
         {
             var f = features.to_type(ScalarType.Float32).to(CPU);
-            return f / f.norm(1, keepdim: true).clamp_min(1e-12);
+            return f / f.norm(1, keepdim: true).AtLeast(1e-12);
         }
     }
 
@@ -145,7 +146,7 @@ public sealed class ConceptScorer : IDisposable
         using var scope = NewDisposeScope();
         var features = Normalized(Metric.ImageFeatures(images));
         long n = _referenceFeatures.shape[0];
-        var paired = _referenceFeatures.index_select(0, arange(features.shape[0]).remainder(n));
+        var paired = _referenceFeatures.index_select(0, HeldScalar.WithInteger(n, HeldScalar.Range(features.shape[0]).remainder));
         return (features * paired).sum(1).to_type(ScalarType.Float64).mean().item<double>();
     }
 }

@@ -1,4 +1,5 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Personalization;
@@ -53,7 +54,7 @@ internal sealed class LatentPosteriorCache : IDisposable
         var mean = stack(means);
         var std = stack(stds);
         var noise = eps.to(mean.dtype, mean.device);
-        return ((mean + (std * noise)) * _pipeline.Vae.ScalingFactor).MoveToOuterDisposeScope();
+        return (mean + (std * noise)).Times(_pipeline.Vae.ScalingFactor).MoveToOuterDisposeScope();
     }
 
     /// <summary>Disposes every cached tensor.</summary>

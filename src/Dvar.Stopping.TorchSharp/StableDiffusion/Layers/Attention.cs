@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -138,7 +139,7 @@ internal sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
             hidden_states = hidden_states + residual;
         }
 
-        hidden_states = ScalarArithmetic.Divide(hidden_states, rescale_output_factor);
+        hidden_states = hidden_states.DividedBy(rescale_output_factor);
 
         return hidden_states.MoveToOuterDisposeScope();
     }

@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -19,7 +20,7 @@ internal static class GroupNorms
         var norm = nn.GroupNorm(numGroups, numChannels, eps);
         using (no_grad())
         {
-            norm.weight!.fill_(1);
+            HeldScalar.With(1, norm.weight!.fill_);
             norm.bias!.zero_();
         }
 

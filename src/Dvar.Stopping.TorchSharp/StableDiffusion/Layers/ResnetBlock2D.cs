@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -93,7 +94,7 @@ internal sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
             input_tensor = conv_shortcut.call(input_tensor);
         }
 
-        var output_tensor = ScalarArithmetic.Divide(input_tensor + hidden_states, output_scale_factor);
+        var output_tensor = (input_tensor + hidden_states).DividedBy(output_scale_factor);
 
         return output_tensor.MoveToOuterDisposeScope();
     }

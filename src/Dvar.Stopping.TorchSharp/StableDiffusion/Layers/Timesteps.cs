@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
@@ -50,8 +51,8 @@ internal sealed class Timesteps : nn.Module<Tensor, Tensor>
 
         using var scope = NewDisposeScope();
         long half_dim = num_channels / 2;
-        var exponent = ScalarArithmetic.Multiply(arange(0, half_dim, dtype: ScalarType.Float32, device: timesteps.device), -Math.Log(MaxPeriod));
-        exponent = ScalarArithmetic.Divide(exponent, half_dim - downscale_freq_shift);
+        var exponent = HeldScalar.Range(half_dim, ScalarType.Float32, timesteps.device).Times(-Math.Log(MaxPeriod));
+        exponent = exponent.DividedBy(half_dim - downscale_freq_shift);
 
         var emb = exp(exponent);
         emb = timesteps[TensorIndex.Colon, TensorIndex.None].@float() * emb[TensorIndex.None, TensorIndex.Colon];

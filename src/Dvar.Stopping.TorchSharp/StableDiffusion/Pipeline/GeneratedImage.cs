@@ -1,4 +1,5 @@
 using Dvar.Stopping.IO;
+using Dvar.Stopping.TorchSharp.Tensors;
 using SkiaSharp;
 using static TorchSharp.torch;
 
@@ -58,7 +59,7 @@ public sealed class GeneratedImage
     internal static IReadOnlyList<GeneratedImage> FromBatch(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var bytes = images.to(ScalarType.Float32, CPU).mul(255.0).round().clamp(0, 255).to_type(ScalarType.Byte).permute(0, 2, 3, 1).contiguous();
+        var bytes = images.to(ScalarType.Float32, CPU).Times(255.0).round().ClampedTo(0, 255).to_type(ScalarType.Byte).permute(0, 2, 3, 1).contiguous();
         int count = (int)bytes.shape[0];
         int height = (int)bytes.shape[1];
         int width = (int)bytes.shape[2];

@@ -1,4 +1,5 @@
 using Dvar.Stopping.Diagnostics;
+using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.StableDiffusion;
@@ -73,8 +74,8 @@ public sealed partial class StableDiffusionPipeline
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var vaeDtype = Vae.parameters().First().dtype;
-        var image = Vae.Decode(latents.to_type(vaeDtype) / Vae.ScalingFactor);
-        return ((image / 2) + 0.5).clamp(0, 1).MoveToOuterDisposeScope();
+        var image = Vae.Decode(latents.to_type(vaeDtype).DividedBy(Vae.ScalingFactor));
+        return image.DividedBy(2).Plus(0.5).ClampedTo(0, 1).MoveToOuterDisposeScope();
     }
 
     /// <summary>One guided (or, with a null scale, conditional-only) DDIM step; returns x_{t−Δ}, owned by the caller.</summary>
@@ -89,7 +90,7 @@ public sealed partial class StableDiffusionPipeline
             var chunks = noise_pred.chunk(2, 0);
             var noise_pred_uncond = chunks[0];
             var noise_pred_text = chunks[1];
-            noise_pred = noise_pred_uncond + (g * (noise_pred_text - noise_pred_uncond));
+            noise_pred = noise_pred_uncond + (noise_pred_text - noise_pred_uncond).Times(g);
         }
 
         return scheduler.Step(noise_pred, timestep, sample).MoveToOuterDisposeScope();

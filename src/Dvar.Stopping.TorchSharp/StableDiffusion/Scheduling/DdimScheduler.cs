@@ -1,4 +1,5 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
+using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.StableDiffusion;
@@ -142,21 +143,21 @@ public sealed class DdimScheduler : IDisposable
         Tensor predEpsilon;
         if (Config.PredictionType == PredictionType.VPrediction)
         {
-            predOriginal = (sqrtAlphaProd * sample) - (sqrtBetaProd * modelOutput);
-            predEpsilon = (sqrtAlphaProd * modelOutput) + (sqrtBetaProd * sample);
+            predOriginal = sample.Times(sqrtAlphaProd) - modelOutput.Times(sqrtBetaProd);
+            predEpsilon = modelOutput.Times(sqrtAlphaProd) + sample.Times(sqrtBetaProd);
         }
         else
         {
-            predOriginal = (sample - (sqrtBetaProd * modelOutput)) / sqrtAlphaProd;
+            predOriginal = (sample - modelOutput.Times(sqrtBetaProd)).DividedBy(sqrtAlphaProd);
             predEpsilon = modelOutput;
         }
 
         if (Config.ClipSample)
         {
-            predOriginal = predOriginal.clamp(-Config.ClipSampleRange, Config.ClipSampleRange);
+            predOriginal = predOriginal.ClampedTo(-Config.ClipSampleRange, Config.ClipSampleRange);
         }
 
-        var prevSample = (MathF.Sqrt(alphaProdPrev) * predOriginal) + (MathF.Sqrt(1f - alphaProdPrev) * predEpsilon);
+        var prevSample = predOriginal.Times(MathF.Sqrt(alphaProdPrev)) + predEpsilon.Times(MathF.Sqrt(1f - alphaProdPrev));
         return new DdimStepOutput(prevSample.MoveToOuterDisposeScope(), predOriginal.MoveToOuterDisposeScope());
     }
 

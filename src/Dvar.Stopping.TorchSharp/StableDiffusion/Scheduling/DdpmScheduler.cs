@@ -1,4 +1,5 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
+using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.StableDiffusion;
@@ -116,7 +117,7 @@ public sealed class DdpmScheduler : IDisposable
         var shape = new long[like.ndim];
         Array.Fill(shape, 1L);
         shape[0] = index.shape[0];
-        return (alphaProd.sqrt().view(shape), (1 - alphaProd).sqrt().view(shape));
+        return (alphaProd.sqrt().view(shape), alphaProd.SubtractedFrom(1).sqrt().view(shape));
     }
 
     private static void CheckPair(Tensor sample, string sampleName, Tensor noise, string noiseName)

@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,7 +16,7 @@ internal sealed class NoiseSchedule : IDisposable
     {
         using var scope = NewDisposeScope();
         var betas = ComputeBetas(config);
-        var alphas = 1.0f - betas;
+        var alphas = betas.SubtractedFrom(1.0f);
         var alphasCumprod = alphas.cumprod(0);
         AlphasCumprodValues = alphasCumprod.data<float>().ToArray();
         Betas = betas.DetachFromDisposeScope();
@@ -63,7 +64,7 @@ internal sealed class NoiseSchedule : IDisposable
             case BetaSchedule.ScaledLinear:
                 using (var roots = linspace(Math.Sqrt(config.BetaStart), Math.Sqrt(config.BetaEnd), steps, ScalarType.Float32))
                 {
-                    return roots.pow(2);
+                    return HeldScalar.WithInteger(2, roots.pow);
                 }
 
             case BetaSchedule.SquaredcosCapV2:

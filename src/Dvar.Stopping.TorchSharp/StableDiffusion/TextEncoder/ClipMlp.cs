@@ -1,4 +1,4 @@
-using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
+using Dvar.Stopping.TorchSharp.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -34,7 +34,7 @@ internal sealed class ClipMlp : nn.Module<Tensor, Tensor>
         hidden_states = _activation switch
         {
             // quick_gelu(x) = x * sigmoid(1.702 x)
-            ClipActivation.QuickGelu => hidden_states * sigmoid(ScalarArithmetic.Multiply(hidden_states, 1.702)),
+            ClipActivation.QuickGelu => hidden_states * sigmoid(hidden_states.Times(1.702)),
             ClipActivation.Gelu => nn.functional.gelu(hidden_states),
             _ => throw new InvalidOperationException($"Unknown activation {_activation}."),
         };

@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -38,11 +39,12 @@ internal sealed partial class ClipTextEmbeddings
         using var scope = NewDisposeScope();
         long frozen = FrozenRowCount;
         long trainable = TrainableRowCount;
-        var is_trainable = input_ids.ge(frozen);
-        var frozen_embeds = token_embedding.forward(input_ids.clamp(max: frozen - 1));
+        var is_trainable = HeldScalar.WithInteger(frozen, input_ids.ge);
+        var frozen_embeds = token_embedding.forward(HeldScalar.WithInteger(frozen - 1, last => input_ids.clamp(max: last)));
         var rows = _trainableRows.Count == 1 ? _trainableRows[0] : cat([.. _trainableRows], 0);
         rows = rows.to(frozen_embeds.dtype);
-        var trainable_ids = (input_ids - frozen).clamp(0, trainable - 1);
+        var shifted_ids = HeldScalar.WithInteger(frozen, input_ids.sub);
+        var trainable_ids = HeldScalar.WithIntegers(0, trainable - 1, (first, last) => shifted_ids.clamp(first, last));
         var trainable_embeds = rows.index_select(0, trainable_ids.flatten()).view(frozen_embeds.shape);
         var inputs_embeds = where(is_trainable.unsqueeze(-1), trainable_embeds, frozen_embeds);
         return inputs_embeds.MoveToOuterDisposeScope();

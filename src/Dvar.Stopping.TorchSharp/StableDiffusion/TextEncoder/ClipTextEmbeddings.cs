@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -38,7 +39,7 @@ internal sealed partial class ClipTextEmbeddings : nn.Module
     public Tensor AddPositions(Tensor inputs_embeds)
     {
         using var scope = NewDisposeScope();
-        var position_ids = arange(inputs_embeds.shape[1], dtype: ScalarType.Int64, device: inputs_embeds.device).unsqueeze(0);
+        var position_ids = HeldScalar.Range(inputs_embeds.shape[1], ScalarType.Int64, inputs_embeds.device).unsqueeze(0);
         var position_embeds = position_embedding.forward(position_ids);
         return (inputs_embeds + position_embeds).MoveToOuterDisposeScope();
     }

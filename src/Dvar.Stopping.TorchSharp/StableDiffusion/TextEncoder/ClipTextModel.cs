@@ -1,5 +1,6 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion.Loading;
 using Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
+using Dvar.Stopping.TorchSharp.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -99,7 +100,7 @@ public sealed partial class ClipTextModel : nn.Module<Tensor, Tensor>
         var last_hidden_state = text_model.Forward(inputs_embeds, hidden_states);
         var pooled_positions = Config.UsesLegacyArgmaxPooling
             ? inputIds.argmax(-1)
-            : inputIds.eq(Config.EosTokenId).to_type(ScalarType.Int32).argmax(-1);
+            : HeldScalar.WithInteger(Config.EosTokenId, inputIds.eq).to_type(ScalarType.Int32).argmax(-1);
         long batch = last_hidden_state.shape[0];
         long width = last_hidden_state.shape[2];
         var pooler_output = last_hidden_state.gather(1, pooled_positions.view(batch, 1, 1).expand(batch, 1, width)).squeeze(1);

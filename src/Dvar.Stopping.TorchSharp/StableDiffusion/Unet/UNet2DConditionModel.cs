@@ -1,6 +1,7 @@
 using TorchSharp.Modules;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
+using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.StableDiffusion;
@@ -113,7 +114,7 @@ public sealed partial class UNet2DConditionModel : nn.Module<Tensor, Tensor, Ten
         // 0. center input if necessary
         if (Config.CenterInputSample)
         {
-            sample = (2 * sample) - 1.0;
+            sample = sample.Times(2).Minus(1.0);
         }
 
         // 1. time

@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,8 +23,8 @@ public sealed class DiagonalGaussianDistribution : IDisposable
         var halves = moments.chunk(2, dim: 1);
         Moments = moments;
         Mean = halves[0].MoveToOuterDisposeScope();
-        LogVar = halves[1].clamp(LogVarMin, LogVarMax).MoveToOuterDisposeScope();
-        Std = (LogVar * 0.5).exp().MoveToOuterDisposeScope();
+        LogVar = halves[1].ClampedTo(LogVarMin, LogVarMax).MoveToOuterDisposeScope();
+        Std = LogVar.Times(0.5).exp().MoveToOuterDisposeScope();
     }
 
     /// <summary>[B, 2C, h, w]: the <c>quant_conv</c> output, mean and unclamped log-variance along the channels.</summary>
