@@ -115,7 +115,7 @@ public sealed class DinoVitModel : nn.Module<Tensor, Tensor>
         return layernorm.forward(x).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The DINO image feature: the CLS token of the last hidden state, <c>last_hidden_state[:, 0, :]</c>.</summary>
+    /// <summary>The DINO image feature: the CLS token of the last hidden state, <c>last_hidden_state[:, 0, :]</c> (the DVAR authors' dino_scores.py, line 20).</summary>
     /// <param name="pixelValues">As for <see cref="forward"/>.</param>
     /// <returns>[B, hidden] in the model's dtype; the caller owns it.</returns>
     /// <exception cref="ArgumentException">As for <see cref="forward"/>.</exception>

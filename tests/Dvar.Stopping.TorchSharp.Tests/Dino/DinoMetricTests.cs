@@ -56,6 +56,19 @@ public class DinoMetricTests
     }
 
     [Fact]
+    public void ImageFeatures_Repeated_LeavesNoLiveTensors()
+    {
+        using var fixture = DinoFixture.Load();
+        using var metric = DinoMetric.FromPretrained(DinoFixture.Folder);
+        using var image = fixture.Image(0);
+
+        LiveTensors.AssertNoGrowth(20, () =>
+        {
+            using var features = metric.ImageFeatures(image);
+        });
+    }
+
+    [Fact]
     public void ImageFeatures_WrongShape_Throws()
     {
         using var metric = DinoMetric.FromPretrained(DinoFixture.Folder);
