@@ -55,6 +55,19 @@ public class TorchCheckpointLoadingTests
     }
 
     [Fact]
+    public void ResolveFiles_OnlyABinIndex_ReturnsItsShards()
+    {
+        using var dir = new TemporaryDirectory();
+        const string Shard = "pytorch_model-00001-of-00001.bin";
+        File.Copy(FixturePaths.Get("torch-pickle", "pytorch_model.bin"), Path.Combine(dir.Path, Shard));
+        File.WriteAllText(Path.Combine(dir.Path, "pytorch_model.bin.index.json"), $$$"""{"weight_map": {"linear.weight": "{{{Shard}}}", "half": "{{{Shard}}}"}}""");
+
+        var files = ModuleWeights.ResolveFiles(dir.Path, "model", null);
+
+        Assert.Equal([Path.Combine(dir.Path, Shard)], files);
+    }
+
+    [Fact]
     public void ResolveFiles_BothFormats_PrefersSafetensors()
     {
         using var dir = new TemporaryDirectory();
