@@ -32,7 +32,7 @@ namespace Dvar.Stopping.TorchSharp.Serialization;
 /// </remarks>
 public static class TorchCheckpointReader
 {
-    private const long MaxPickleBytes = 64L << 20;
+    private const long MaxPickleBytes = 16L << 20;
     private const long ExtraOutputBytes = 64L << 20;
 
     /// <summary>Reads every tensor of a PyTorch zip checkpoint.</summary>
@@ -236,19 +236,7 @@ public static class TorchCheckpointReader
             throw new InvalidDataException($"{path}: {view} has a negative size, stride or offset.");
         }
 
-        Int128 elements = 1;
-        Int128 last = tensor.Offset;
-        for (int i = 0; i < tensor.Shape.Count; i++)
-        {
-            elements *= tensor.Shape[i];
-            last += (Int128)(tensor.Shape[i] - 1) * tensor.Stride[i];
-            if (elements > numel)
-            {
-                break;
-            }
-        }
-
-        if (elements == 0)
+        if (tensor.Shape.Contains(0))
         {
             if (tensor.Offset > numel)
             {
@@ -256,6 +244,15 @@ public static class TorchCheckpointReader
             }
 
             return 0;
+        }
+
+        // Every size is at least 1 here, so the product only grows: stop once it passes the storage (no overflow).
+        Int128 elements = 1;
+        Int128 last = tensor.Offset;
+        for (int i = 0; i < tensor.Shape.Count && elements <= numel; i++)
+        {
+            elements *= tensor.Shape[i];
+            last += (Int128)(tensor.Shape[i] - 1) * tensor.Stride[i];
         }
 
         if (elements > numel)
