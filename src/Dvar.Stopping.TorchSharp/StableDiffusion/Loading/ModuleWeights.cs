@@ -4,10 +4,11 @@ using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.StableDiffusion.Loading;
 
-/// <summary>Loads diffusers-format safetensors weights into a module strictly, by state-dict key.</summary>
+/// <summary>Loads diffusers-format safetensors (or PyTorch zip checkpoint) weights into a module strictly, by state-dict key.</summary>
 /// <remarks>
 /// Files are resolved as diffusers does: <c>{name}[.{variant}].safetensors</c>, else the sharded
-/// <c>{name}[.{variant}].safetensors.index.json</c> (<c>weight_map</c> of key -&gt; shard file in the same folder). Every
+/// <c>{name}[.{variant}].safetensors.index.json</c> (<c>weight_map</c> of key -&gt; shard file in the same folder), else the
+/// PyTorch zip checkpoint <c>{name}[.{variant}].bin</c> or its index (see <see cref="ResolveFiles"/>). Every
 /// header is validated and every key and shape compared before any value is copied, so a wrong file fails with one
 /// <see cref="InvalidDataException"/> listing the missing, unexpected and wrongly shaped tensors by name and leaves the module
 /// untouched. Values of any stored dtype are converted to each module tensor's dtype and device.
@@ -34,6 +35,11 @@ internal static class ModuleWeights
     /// <param name="baseName">The weights file name without extension.</param>
     /// <param name="variant">The variant, or null.</param>
     /// <returns>The files to read, in order.</returns>
+    /// <remarks>
+    /// Safetensors first; only when neither <c>{stem}.safetensors</c> nor its index exists, the PyTorch zip checkpoint
+    /// <c>{binStem}.bin</c> (or <c>{binStem}.bin.index.json</c>) that older hub models ship instead, read by
+    /// <see cref="TorchCheckpointReader"/> (<c>pytorch_model</c> for transformers' <c>model</c>, the same name for diffusers').
+    /// </remarks>
     /// <exception cref="FileNotFoundException">Neither a single file nor an index exists.</exception>
     /// <exception cref="InvalidDataException">The index is not valid.</exception>
     public static IReadOnlyList<string> ResolveFiles(string folder, string baseName, string? variant)
@@ -51,12 +57,28 @@ internal static class ModuleWeights
             return ReadIndex(index, folder);
         }
 
+        // transformers names its pickled weights pytorch_model.bin; diffusers keeps diffusion_pytorch_model.
+        string binBase = baseName == "model" ? "pytorch_model" : baseName;
+        string bin = Path.Combine(folder, (variant is null ? binBase : $"{binBase}.{variant}") + ".bin");
+        if (File.Exists(bin))
+        {
+            return [bin];
+        }
+
+        if (File.Exists(bin + ".index.json"))
+        {
+            return ReadIndex(bin + ".index.json", folder);
+        }
+
         string present = Directory.Exists(folder)
-            ? string.Join(", ", Directory.EnumerateFiles(folder, "*.safetensors*").Select(Path.GetFileName).Order(StringComparer.Ordinal))
+            ? string.Join(", ", Directory.EnumerateFiles(folder).Select(Path.GetFileName).Where(IsWeightsName).Order(StringComparer.Ordinal))
             : "the folder does not exist";
         throw new FileNotFoundException(
-            $"{folder}: no weights '{stem}.safetensors' or '{stem}.safetensors.index.json' (found: {(present.Length == 0 ? "no safetensors files" : present)}).",
+            $"{folder}: no weights '{stem}.safetensors', '{stem}.safetensors.index.json' or '{Path.GetFileName(bin)}' (found: {(present.Length == 0 ? "no safetensors files" : present)}).",
             single);
+
+        static bool IsWeightsName(string? name) =>
+            name is not null && (name.Contains(".safetensors", StringComparison.Ordinal) || name.Contains(".bin", StringComparison.Ordinal));
     }
 
     /// <summary>Loads the given files into <paramref name="module"/> (see the type's remarks).</summary>
@@ -67,26 +89,25 @@ internal static class ModuleWeights
     public static void LoadFiles(nn.Module module, IReadOnlyList<string> files, WeightsLoadOptions options)
     {
         var readers = new List<SafetensorsReader>();
+        var pickled = new List<Tensor>();
         try
         {
-            var stored = new Dictionary<string, (SafetensorsReader Reader, SafetensorsTensorInfo Info)>(StringComparer.Ordinal);
+            var stored = new Dictionary<string, Stored>(StringComparer.Ordinal);
             foreach (string file in files)
             {
-                var reader = SafetensorsReader.Open(file);
-                readers.Add(reader);
-                foreach (var info in reader.Header.Tensors)
+                foreach (var tensor in OpenFile(file, readers, pickled))
                 {
-                    if (options.IgnoredKeys.Contains(info.Name))
+                    if (options.IgnoredKeys.Contains(tensor.Name))
                     {
                         continue;
                     }
 
-                    string key = options.Renames.TryGetValue(info.Name, out var renamed) ? renamed : info.Name;
-                    if (!stored.TryAdd(key, (reader, info)))
+                    string key = options.Renames.TryGetValue(tensor.Name, out var renamed) ? renamed : tensor.Name;
+                    if (!stored.TryAdd(key, tensor))
                     {
                         var first = stored[key];
                         throw new InvalidDataException(
-                            $"Two stored tensors load into the module key '{key}': '{first.Info.Name}' in {first.Reader.Header.Path} and '{info.Name}' in {file}; keep one of them.");
+                            $"Two stored tensors load into the module key '{key}': '{first.Name}' in {first.File} and '{tensor.Name}' in {file}; keep one of them.");
                     }
                 }
             }
@@ -96,11 +117,21 @@ internal static class ModuleWeights
             using var noGrad = no_grad();
             foreach (var (key, target) in targets)
             {
-                var (reader, info) = stored[key];
-                using var raw = reader.ReadTensor(info);
-                using var shaped = raw.reshape(target.shape);
-                using var converted = shaped.to(target.dtype, target.device);
-                target.copy_(converted);
+                var entry = stored[key];
+                var raw = entry.Read();
+                try
+                {
+                    using var shaped = raw.reshape(target.shape);
+                    using var converted = shaped.to(target.dtype, target.device);
+                    target.copy_(converted);
+                }
+                finally
+                {
+                    if (entry.ReadIsNew)
+                    {
+                        raw.Dispose();
+                    }
+                }
             }
         }
         finally
@@ -109,12 +140,32 @@ internal static class ModuleWeights
             {
                 reader.Dispose();
             }
+
+            foreach (var tensor in pickled)
+            {
+                tensor.Dispose();
+            }
         }
+    }
+
+    /// <summary>Lists the tensors of one weights file: a safetensors file read lazily, or a PyTorch zip checkpoint read whole.</summary>
+    private static IEnumerable<Stored> OpenFile(string file, List<SafetensorsReader> readers, List<Tensor> pickled)
+    {
+        if (file.EndsWith(".bin", StringComparison.OrdinalIgnoreCase))
+        {
+            var tensors = TorchCheckpointReader.ReadStateDict(file);
+            pickled.AddRange(tensors.Values);
+            return [.. tensors.Select(kv => new Stored(file, kv.Key, kv.Value.shape, () => kv.Value, ReadIsNew: false))];
+        }
+
+        var reader = SafetensorsReader.Open(file);
+        readers.Add(reader);
+        return [.. reader.Header.Tensors.Select(info => new Stored(file, info.Name, info.Shape, () => reader.ReadTensor(info), ReadIsNew: true))];
     }
 
     private static void Check(
         Dictionary<string, Tensor> targets,
-        Dictionary<string, (SafetensorsReader Reader, SafetensorsTensorInfo Info)> stored,
+        Dictionary<string, Stored> stored,
         IReadOnlyList<string> files,
         WeightsLoadOptions options)
     {
@@ -123,10 +174,10 @@ internal static class ModuleWeights
         var wrongShape = new List<string>();
         foreach (var (key, target) in targets)
         {
-            if (stored.TryGetValue(key, out var entry) && !ShapesCompatible(entry.Info.Shape, target.shape, options.SingletonReshapeKeys.Contains(key)))
+            if (stored.TryGetValue(key, out var entry) && !ShapesCompatible(entry.Shape, target.shape, options.SingletonReshapeKeys.Contains(key)))
             {
-                string storedName = entry.Info.Name == key ? key : $"{entry.Info.Name} (as {key})";
-                wrongShape.Add($"{storedName} expected [{string.Join(", ", target.shape)}], got {entry.Info.ShapeText}");
+                string storedName = entry.Name == key ? key : $"{entry.Name} (as {key})";
+                wrongShape.Add($"{storedName} expected [{string.Join(", ", target.shape)}], got [{string.Join(", ", entry.Shape)}]");
             }
         }
 
@@ -223,4 +274,12 @@ internal static class ModuleWeights
             throw new InvalidDataException($"{indexPath}: the index is not valid JSON ({e.Message}).", e);
         }
     }
+
+    /// <summary>One stored tensor: its file, stored name and shape, and how to get its values.</summary>
+    /// <param name="File">The file it is in.</param>
+    /// <param name="Name">The stored name.</param>
+    /// <param name="Shape">The stored shape.</param>
+    /// <param name="Read">Returns the values.</param>
+    /// <param name="ReadIsNew">Whether <paramref name="Read"/> returns a new tensor the caller disposes (safetensors), or one the loader owns (a PyTorch checkpoint read whole).</param>
+    private sealed record Stored(string File, string Name, IReadOnlyList<long> Shape, Func<Tensor> Read, bool ReadIsNew);
 }

@@ -15,7 +15,8 @@ internal static class PretrainedLoader
     /// <summary>
     /// Reads <c>{folder}/config.json</c>, validates it (a failure names the file), builds the model, moves it to
     /// <paramref name="device"/> and <paramref name="dtype"/>, loads <c>{weightsName}[.{variant}].safetensors</c> (or its sharded
-    /// index) strictly, and returns it in evaluation mode. A model built before a failure is disposed.
+    /// index; failing both, the PyTorch zip checkpoint <c>pytorch_model.bin</c> / <c>diffusion_pytorch_model.bin</c>, see
+    /// <see cref="ModuleWeights.ResolveFiles"/>) strictly, and returns it in evaluation mode. A model built before a failure is disposed.
     /// </summary>
     /// <typeparam name="TModel">The model.</typeparam>
     /// <typeparam name="TConfig">Its config record.</typeparam>
