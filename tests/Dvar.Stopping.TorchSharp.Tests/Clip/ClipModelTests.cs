@@ -69,19 +69,26 @@ public class ClipModelTests
     [Fact]
     public void TextFeatures_AddedTokenAfterEos_PoolsAtFirstEosNotArgmax()
     {
+        // A vocabulary extended by two tokens (as textual inversion does): id 49408 after the first eos is larger than 49407,
+        // so argmax pooling would move to it; pooling at the first eos keeps the reference features.
+        using var dir = CopyWith(
+            tensors => tensors.Select(kv => kv.Key == "text_model.embeddings.token_embedding.weight"
+                ? KeyValuePair.Create(kv.Key, cat([kv.Value, ones(2, kv.Value.shape[1])], 0))
+                : kv),
+            editConfig: json => json.Replace("\"vocab_size\": 49408", "\"vocab_size\": 49410", StringComparison.Ordinal));
         using var cases = ReferenceCases.LoadFolder(Tiny);
-        using var model = ClipModel.FromPretrained(Tiny);
+        using var model = ClipModel.FromPretrained(dir.Path);
+        Assert.Equal(49410, model.Config.TextConfig.VocabSize);
         var (atol, rtol) = cases.Tolerance("text_features");
-        using var ids = cases["text_features.input.input_ids"][0].unsqueeze(0).clone();
-        long eos = cases["text_features.output.eos_positions"][0].item<long>();
-
-        // A larger id after the first eos (the padding) must not move the pooled position; the features depend only on ids up to it.
-        ids[0, eos + 1] = tensor(49000L);
+        using var ids = cases["text_features.input.input_ids"].clone();
+        using var eos = cases["text_features.output.eos_positions"];
+        ids[0, eos[0].item<long>() + 1] = tensor(49408L);
+        ids[1, eos[1].item<long>() + 2] = tensor(49409L);
         using var noGrad = no_grad();
+
         using var features = model.TextFeatures(ids);
 
-        using var expected = cases["text_features.output.text_embeds"][0].unsqueeze(0);
-        TensorAssert.Close(features, expected, atol, rtol, "text_embeds with a larger id after eos");
+        TensorAssert.Close(features, cases["text_features.output.text_embeds"], atol, rtol, "text_embeds with added tokens after eos");
     }
 
     [Fact]
@@ -311,10 +318,15 @@ public class ClipModelTests
 
     /// <summary>A copy of clip-tiny whose weights file is rewritten by <paramref name="edit"/>.</summary>
     private static TemporaryDirectory CopyWith(
-        Func<IEnumerable<KeyValuePair<string, Tensor>>, IEnumerable<KeyValuePair<string, Tensor>>> edit, string fileName = "model.safetensors")
+        Func<IEnumerable<KeyValuePair<string, Tensor>>, IEnumerable<KeyValuePair<string, Tensor>>> edit,
+        string fileName = "model.safetensors",
+        Func<string, string>? editConfig = null)
     {
         var dir = new TemporaryDirectory();
-        File.Copy(Path.Combine(Tiny, "config.json"), Path.Combine(dir.Path, "config.json"));
+        string config = File.ReadAllText(Path.Combine(Tiny, "config.json"));
+        string edited = editConfig is null ? config : editConfig(config);
+        Assert.True(editConfig is null || edited != config, "The config edit changed nothing.");
+        File.WriteAllText(Path.Combine(dir.Path, "config.json"), edited);
         var tensors = SafetensorsFile.ReadAll(Path.Combine(Tiny, "model.safetensors"));
         try
         {
