@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Personalization;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Clip;
@@ -81,6 +82,28 @@ public sealed class ClipImageProcessor
         }
 
         return tensor(values, [images.Count, 3, OutputHeight, OutputWidth], ScalarType.Float32, device);
+    }
+
+    /// <summary>Decodes image files (JPEG, PNG or WebP, upright by their EXIF orientation, alpha dropped) and preprocesses them.</summary>
+    /// <param name="paths">The files (at least one).</param>
+    /// <param name="device">Where to create the result; null for the CPU.</param>
+    /// <returns><c>[n, 3, OutputHeight, OutputWidth]</c> float32 pixel values; the caller owns them.</returns>
+    /// <remarks>Decoding is SkiaSharp's, as for concept images (8-bit RGB without colour management, as PIL's <c>convert("RGB")</c>).</remarks>
+    /// <exception cref="ArgumentException">The list is empty, or an image is smaller than the crop after resizing.</exception>
+    /// <exception cref="InvalidDataException">A file is not a readable image; the message names it.</exception>
+    public Tensor PreprocessFiles(IReadOnlyList<string> paths, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        using var scope = NewDisposeScope();
+        var images = new List<Tensor>(paths.Count);
+        foreach (string path in paths)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(path, nameof(paths));
+            using var planar = ImageDecoder.Decode(path, 1);
+            images.Add(planar.permute(1, 2, 0).contiguous());
+        }
+
+        return Preprocess(images, device).MoveToOuterDisposeScope();
     }
 
     /// <summary>Preprocesses decoded images in [-1, 1] (the SD VAE decoder's output), first rounding them to 8 bits as saving a PNG does.</summary>

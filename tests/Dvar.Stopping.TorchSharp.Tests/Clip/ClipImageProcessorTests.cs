@@ -75,6 +75,18 @@ public class ClipImageProcessorTests
     }
 
     [Fact]
+    public void PreprocessFiles_FixturePngs_MatchPixelValues()
+    {
+        using var cases = ReferenceCases.LoadFolder(Tiny);
+        var pngs = PreprocessCase()["images"]!.AsArray().Select(i => Path.Combine(Tiny, i!["png"]!.GetValue<string>())).ToList();
+        var processor = ClipImageProcessor.FromPretrained(Tiny);
+
+        using var pixels = processor.PreprocessFiles(pngs);
+
+        TensorAssert.Close(pixels, cases["preprocess.output.pixel_values"], 2e-6, 0, "pixel_values of the PNG files");
+    }
+
+    [Fact]
     public void PreprocessSigned_ImagesInMinusOneToOne_RoundTripToTheSameBytes()
     {
         using var cases = ReferenceCases.LoadFolder(Tiny);
