@@ -1,4 +1,6 @@
 using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Clip;
@@ -123,8 +125,12 @@ public sealed class ClipImageProcessor
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var bytes = images.detach().to(ScalarType.Float32, CPU).div(2.0).add(0.5).clamp(0.0, 1.0).mul(255.0).round()
-            .to_type(ScalarType.Byte).permute(0, 2, 3, 1).contiguous();
+        // Scalars are held for the native calls (see ScalarArithmetic).
+        using var half = 0.5.ToScalar();
+        using var zero = 0.0.ToScalar();
+        using var one = 1.0.ToScalar();
+        var unit = ScalarArithmetic.Divide(images.detach().to(ScalarType.Float32, CPU), 2.0).add(half).clamp(zero, one);
+        var bytes = ScalarArithmetic.Multiply(unit, 255.0).round().to_type(ScalarType.Byte).permute(0, 2, 3, 1).contiguous();
         int count = (int)bytes.shape[0];
         int height = (int)bytes.shape[1];
         int width = (int)bytes.shape[2];

@@ -223,7 +223,8 @@ public sealed class ClipModel : nn.Module
             throw new ArgumentException($"inputIds must lie in [0, {text.VocabSize}) (vocab_size); got ids from {min} to {max}.", nameof(inputIds));
         }
 
-        var is_eos = inputIds.eq(EndOfTextTokenId);
+        using var eos = EndOfTextTokenId.ToScalar();
+        var is_eos = inputIds.eq(eos);
         var has_eos = is_eos.any(1);
         if (!has_eos.all().item<bool>())
         {

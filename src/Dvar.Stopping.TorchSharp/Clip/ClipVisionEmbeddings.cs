@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -40,7 +41,7 @@ internal sealed class ClipVisionEmbeddings : nn.Module
         var class_embeds = class_embedding.view(1, 1, -1).expand(batch, 1, -1);
         var embeddings = cat([class_embeds, patches], 1);
         var position_ids = arange(embeddings.shape[1], dtype: ScalarType.Int64, device: embeddings.device).unsqueeze(0);
-        embeddings = embeddings + position_embedding.forward(position_ids);
+        embeddings = ScalarArithmetic.Add(embeddings, position_embedding.forward(position_ids));
         if (patch_embeds is not null)
         {
             patch_embeds.Add(convolved.MoveToOuterDisposeScope());

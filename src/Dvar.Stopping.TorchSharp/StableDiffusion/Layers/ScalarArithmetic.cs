@@ -27,6 +27,17 @@ internal static class ScalarArithmetic
         return tensor.mul(scalar);
     }
 
+    /// <summary>Returns <paramref name="left"/> + <paramref name="right"/> with the implicit <c>alpha = 1</c> Scalar held for the call.</summary>
+    /// <param name="left">The first tensor.</param>
+    /// <param name="right">The second tensor (broadcast).</param>
+    /// <returns>The sum.</returns>
+    /// <remarks><c>left + right</c> calls <c>add(right, alpha: 1)</c> with a temporary Scalar, the same hazard as a number operand.</remarks>
+    public static Tensor Add(Tensor left, Tensor right)
+    {
+        using var one = 1.ToScalar();
+        return left.add(right, one);
+    }
+
     /// <summary>Returns <paramref name="tensor"/> / <paramref name="divisor"/> (the input itself when the divisor is 1).</summary>
     /// <param name="tensor">The tensor.</param>
     /// <param name="divisor">The number.</param>

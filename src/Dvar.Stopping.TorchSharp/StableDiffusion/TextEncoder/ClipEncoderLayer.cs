@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -33,12 +34,12 @@ internal sealed class ClipEncoderLayer : nn.Module<Tensor, Tensor>
         var residual = hidden_states;
         hidden_states = layer_norm1.forward(hidden_states);
         hidden_states = self_attn.forward(hidden_states);
-        hidden_states = residual + hidden_states;
+        hidden_states = ScalarArithmetic.Add(residual, hidden_states);
 
         residual = hidden_states;
         hidden_states = layer_norm2.forward(hidden_states);
         hidden_states = mlp.forward(hidden_states);
-        hidden_states = residual + hidden_states;
+        hidden_states = ScalarArithmetic.Add(residual, hidden_states);
         return hidden_states.MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -40,7 +41,7 @@ internal sealed partial class ClipTextEmbeddings : nn.Module
         using var scope = NewDisposeScope();
         var position_ids = arange(inputs_embeds.shape[1], dtype: ScalarType.Int64, device: inputs_embeds.device).unsqueeze(0);
         var position_embeds = position_embedding.forward(position_ids);
-        return (inputs_embeds + position_embeds).MoveToOuterDisposeScope();
+        return ScalarArithmetic.Add(inputs_embeds, position_embeds).MoveToOuterDisposeScope();
     }
 
     /// <summary>Appends rows to the token embedding table, keeping the existing rows and the weight's <c>requires_grad</c>.</summary>
