@@ -87,6 +87,27 @@ internal static class HeldScalar
     /// <returns>The sum.</returns>
     public static Tensor Plus(this Tensor tensor, double value) => With(value, s => tensor.add(s));
 
+    /// <summary>Returns <paramref name="left"/> + <paramref name="right"/>, a new tensor. (<c>left + right</c> passes TorchSharp
+    /// an implicit alpha of 1, a Scalar nothing holds.)</summary>
+    /// <param name="left">The first tensor.</param>
+    /// <param name="right">The second tensor.</param>
+    /// <returns>The sum.</returns>
+    public static Tensor Plus(this Tensor left, Tensor right)
+    {
+        using var one = 1.ToScalar();
+        return left.add(right, one);
+    }
+
+    /// <summary>Adds <paramref name="right"/> to <paramref name="left"/> in place and returns <paramref name="left"/>.</summary>
+    /// <param name="left">The tensor changed.</param>
+    /// <param name="right">The tensor added.</param>
+    /// <returns><paramref name="left"/>.</returns>
+    public static Tensor PlusInPlace(this Tensor left, Tensor right)
+    {
+        using var one = 1.ToScalar();
+        return left.add_(right, one);
+    }
+
     /// <summary>Returns <paramref name="tensor"/> − <paramref name="value"/>, a new tensor.</summary>
     /// <param name="tensor">The tensor.</param>
     /// <param name="value">The number.</param>

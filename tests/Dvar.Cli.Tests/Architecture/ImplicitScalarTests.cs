@@ -3,7 +3,7 @@ namespace Dvar.Cli.Tests.Architecture;
 /// <summary>TorchSharp 0.107 frees a <c>Scalar</c> in its finalizer, and a Scalar made implicitly from a number is
 /// unreachable as soon as its handle is read: the garbage collector may free it while libtorch still reads it. CI crashed
 /// twice on this ("Expected false to be true" in <c>Scalar::toDouble</c>, "Unknown scalar type" in <c>sub_</c>). Shipped
-/// code therefore holds every Scalar in a <c>using</c> for the whole call (<c>ScalarArithmetic</c>).</summary>
+/// code therefore holds every Scalar in a <c>using</c> for the whole call (<c>HeldScalar</c>).</summary>
 public sealed class ImplicitScalarTests
 {
     public static TheoryData<string> ShippedAssemblies => ["Dvar.Stopping.TorchSharp.dll", "Dvar.Demo.dll", "dvar.dll"];

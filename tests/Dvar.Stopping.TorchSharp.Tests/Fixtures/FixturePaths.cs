@@ -14,6 +14,12 @@ internal static class FixturePaths
     /// <summary>The full-size SD1.5 configs and key/shape lists.</summary>
     public static string Sd15Structure => Path.Combine(Root, "sd15-structure");
 
+    /// <summary>The tiny transformers CLIPModel folder with its reference cases.</summary>
+    public static string ClipTiny => Path.Combine(Root, "clip-tiny");
+
+    /// <summary>The full-size CLIP ViT-B/32 and ViT-L/14 configs and key/shape lists.</summary>
+    public static string ClipStructure => Path.Combine(Root, "clip-structure");
+
     /// <summary>Combines a path under tests/fixtures.</summary>
     public static string Get(params string[] parts) => Path.Combine([Root, .. parts]);
 

@@ -25,6 +25,13 @@ internal sealed class ReferenceCases : IDisposable
         return new ReferenceCases(document, SafetensorsFile.ReadAll(FixturePaths.Get("sd-tiny", component, "cases.safetensors")));
     }
 
+    /// <summary>Reads <c>cases.json</c> and <c>cases.safetensors</c> of a fixture folder (e.g. <c>tests/fixtures/clip-tiny</c>).</summary>
+    public static ReferenceCases LoadFolder(string folder)
+    {
+        var document = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "cases.json")))!.AsObject();
+        return new ReferenceCases(document, SafetensorsFile.ReadAll(Path.Combine(folder, "cases.safetensors")));
+    }
+
     /// <summary>The names of every case, in file order.</summary>
     public static IReadOnlyList<string> Names(string component)
     {

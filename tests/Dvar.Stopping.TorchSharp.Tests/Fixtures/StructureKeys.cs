@@ -6,9 +6,13 @@ namespace Dvar.Stopping.TorchSharp.Tests.Fixtures;
 /// <summary>The ordered <c>[key, shape]</c> lists and counts of the full-size SD v1.5 models (tests/fixtures/sd15-structure/keys.json).</summary>
 internal static class StructureKeys
 {
-    public static (IReadOnlyList<(string Key, long[] Shape)> Keys, long Tensors, long Parameters) Read(string model)
+    public static (IReadOnlyList<(string Key, long[] Shape)> Keys, long Tensors, long Parameters) Read(string model) =>
+        Read(FixturePaths.Get("sd15-structure", "keys.json"), model);
+
+    /// <summary>Reads one model's entry of a <c>keys.json</c> (e.g. tests/fixtures/clip-structure/keys.json).</summary>
+    public static (IReadOnlyList<(string Key, long[] Shape)> Keys, long Tensors, long Parameters) Read(string keysFile, string model)
     {
-        var node = JsonNode.Parse(File.ReadAllText(FixturePaths.Get("sd15-structure", "keys.json")))![model]!;
+        var node = JsonNode.Parse(File.ReadAllText(keysFile))![model]!;
         var keys = node["keys"]!.AsArray()
             .Select(k => (k![0]!.GetValue<string>(), k[1]!.AsArray().Select(d => d!.GetValue<long>()).ToArray()))
             .ToList();
@@ -20,9 +24,13 @@ internal static class StructureKeys
         module.state_dict().Select(kv => (kv.Key, kv.Value.shape)).ToList();
 
     /// <summary>Asserts the exact ordered key/shape list and the counts; a failure names the first difference and the missing and unexpected entries.</summary>
-    public static void AssertMatches(string model, nn.Module module)
+    public static void AssertMatches(string model, nn.Module module) =>
+        AssertMatches(Read(model), module);
+
+    /// <summary>As <see cref="AssertMatches(string, nn.Module)"/> for an entry read with <see cref="Read(string, string)"/>.</summary>
+    public static void AssertMatches((IReadOnlyList<(string Key, long[] Shape)> Keys, long Tensors, long Parameters) expectedEntry, nn.Module module)
     {
-        var (expectedKeys, tensors, parameters) = Read(model);
+        var (expectedKeys, tensors, parameters) = expectedEntry;
         var actualKeys = Of(module);
         var expected = expectedKeys.Select(Describe).ToList();
         var actual = actualKeys.Select(Describe).ToList();

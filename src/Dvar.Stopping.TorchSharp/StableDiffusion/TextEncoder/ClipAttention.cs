@@ -3,10 +3,11 @@ using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
 
-/// <summary>Causal multi-head self-attention of a CLIP text encoder layer (transformers <c>CLIPAttention</c>).</summary>
+/// <summary>Multi-head self-attention of a CLIP encoder layer (transformers <c>CLIPAttention</c>).</summary>
 /// <remarks>
-/// <c>softmax(q·kᵀ · head_dim^-0.5 + causal mask)·v</c>, where position i attends to positions j ≤ i only. Padding is not
-/// masked: SD v1.5 calls the encoder without an attention mask. All four projections have biases.
+/// Text tower: <c>softmax(q·kᵀ · head_dim^-0.5 + causal mask)·v</c>, where position i attends to positions j ≤ i only. Padding
+/// is not masked: SD v1.5 calls the encoder without an attention mask. Vision tower: the same without the causal mask (every
+/// position attends to every position). All four projections have biases.
 /// </remarks>
 internal sealed class ClipAttention : nn.Module<Tensor, Tensor>
 {
@@ -15,14 +16,17 @@ internal sealed class ClipAttention : nn.Module<Tensor, Tensor>
     private readonly Linear q_proj;
     private readonly Linear out_proj;
     private readonly long _heads;
+    private readonly bool _causal;
 
     /// <summary>Builds the projections.</summary>
     /// <param name="hiddenSize">The embedding width.</param>
     /// <param name="heads">The number of heads; divides <paramref name="hiddenSize"/>.</param>
-    public ClipAttention(long hiddenSize, long heads)
+    /// <param name="causal">Whether position i attends to positions j ≤ i only (the text tower) or to every position (the vision tower).</param>
+    public ClipAttention(long hiddenSize, long heads, bool causal)
         : base(nameof(ClipAttention))
     {
         _heads = heads;
+        _causal = causal;
         k_proj = nn.Linear(hiddenSize, hiddenSize);
         v_proj = nn.Linear(hiddenSize, hiddenSize);
         q_proj = nn.Linear(hiddenSize, hiddenSize);
@@ -30,7 +34,7 @@ internal sealed class ClipAttention : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>Attends each position to itself and the positions before it.</summary>
+    /// <summary>Attends each position to itself and the positions before it (causal), or to every position.</summary>
     /// <param name="hidden_states">[B, L, hidden].</param>
     /// <returns>[B, L, hidden].</returns>
     public override Tensor forward(Tensor hidden_states)
@@ -44,7 +48,7 @@ internal sealed class ClipAttention : nn.Module<Tensor, Tensor>
         var value_states = SplitHeads(v_proj.forward(hidden_states), batch, length);
 
         // The default scale of scaled_dot_product_attention is head_dim^-0.5, CLIP's scale.
-        var attn_output = nn.functional.scaled_dot_product_attention(query_states, key_states, value_states, is_casual: true);
+        var attn_output = nn.functional.scaled_dot_product_attention(query_states, key_states, value_states, is_casual: _causal);
         attn_output = attn_output.transpose(1, 2).reshape(batch, length, width);
         return out_proj.forward(attn_output).MoveToOuterDisposeScope();
     }

@@ -3,17 +3,17 @@ using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
 
-/// <summary>The stack of CLIP text encoder layers (transformers <c>CLIPEncoder</c>).</summary>
+/// <summary>The stack of CLIP encoder layers, text or vision (transformers <c>CLIPEncoder</c>).</summary>
 internal sealed class ClipEncoder : nn.Module
 {
     private readonly ModuleList<ClipEncoderLayer> layers;
 
-    /// <summary>Builds <see cref="ClipTextConfig.NumHiddenLayers"/> layers.</summary>
-    /// <param name="config">A validated config.</param>
-    public ClipEncoder(ClipTextConfig config)
+    /// <summary>Builds <see cref="ClipEncoderShape.NumHiddenLayers"/> layers.</summary>
+    /// <param name="shape">The layer count, widths, activation and attention kind.</param>
+    public ClipEncoder(ClipEncoderShape shape)
         : base(nameof(ClipEncoder))
     {
-        layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new ClipEncoderLayer(config)).ToArray());
+        layers = nn.ModuleList(Enumerable.Range(0, shape.NumHiddenLayers).Select(_ => new ClipEncoderLayer(shape)).ToArray());
         RegisterComponents();
     }
 

@@ -1,9 +1,10 @@
+using Dvar.Stopping.TorchSharp.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
 
-/// <summary>One pre-LayerNorm transformer layer of the CLIP text encoder (transformers <c>CLIPEncoderLayer</c>).</summary>
+/// <summary>One pre-LayerNorm transformer layer of a CLIP encoder, text or vision (transformers <c>CLIPEncoderLayer</c>).</summary>
 /// <remarks><c>x += self_attn(layer_norm1(x)); x += mlp(layer_norm2(x))</c>.</remarks>
 internal sealed class ClipEncoderLayer : nn.Module<Tensor, Tensor>
 {
@@ -13,14 +14,14 @@ internal sealed class ClipEncoderLayer : nn.Module<Tensor, Tensor>
     private readonly LayerNorm layer_norm2;
 
     /// <summary>Builds the layer.</summary>
-    /// <param name="config">A validated config.</param>
-    public ClipEncoderLayer(ClipTextConfig config)
+    /// <param name="shape">The widths, activation and attention kind.</param>
+    public ClipEncoderLayer(ClipEncoderShape shape)
         : base(nameof(ClipEncoderLayer))
     {
-        self_attn = new ClipAttention(config.HiddenSize, config.NumAttentionHeads);
-        layer_norm1 = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        mlp = new ClipMlp(config.HiddenSize, config.IntermediateSize, config.HiddenAct);
-        layer_norm2 = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        self_attn = new ClipAttention(shape.HiddenSize, shape.NumAttentionHeads, shape.Causal);
+        layer_norm1 = nn.LayerNorm(shape.HiddenSize, shape.LayerNormEps);
+        mlp = new ClipMlp(shape.HiddenSize, shape.IntermediateSize, shape.HiddenAct);
+        layer_norm2 = nn.LayerNorm(shape.HiddenSize, shape.LayerNormEps);
         RegisterComponents();
     }
 
@@ -33,12 +34,12 @@ internal sealed class ClipEncoderLayer : nn.Module<Tensor, Tensor>
         var residual = hidden_states;
         hidden_states = layer_norm1.forward(hidden_states);
         hidden_states = self_attn.forward(hidden_states);
-        hidden_states = residual + hidden_states;
+        hidden_states = residual.Plus(hidden_states);
 
         residual = hidden_states;
         hidden_states = layer_norm2.forward(hidden_states);
         hidden_states = mlp.forward(hidden_states);
-        hidden_states = residual + hidden_states;
+        hidden_states = residual.Plus(hidden_states);
         return hidden_states.MoveToOuterDisposeScope();
     }
 }

@@ -41,7 +41,7 @@ internal sealed partial class ClipTextEmbeddings : nn.Module
         using var scope = NewDisposeScope();
         var position_ids = HeldScalar.Range(inputs_embeds.shape[1], ScalarType.Int64, inputs_embeds.device).unsqueeze(0);
         var position_embeds = position_embedding.forward(position_ids);
-        return (inputs_embeds + position_embeds).MoveToOuterDisposeScope();
+        return inputs_embeds.Plus(position_embeds).MoveToOuterDisposeScope();
     }
 
     /// <summary>Appends rows to the token embedding table, keeping the existing rows and the weight's <c>requires_grad</c>.</summary>

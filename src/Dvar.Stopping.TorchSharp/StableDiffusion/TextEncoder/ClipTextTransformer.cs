@@ -17,7 +17,7 @@ internal sealed class ClipTextTransformer : nn.Module
         : base(nameof(ClipTextTransformer))
     {
         embeddings = new ClipTextEmbeddings(config);
-        encoder = new ClipEncoder(config);
+        encoder = new ClipEncoder(ClipEncoderShape.Text(config));
         final_layer_norm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         RegisterComponents();
     }
