@@ -6,8 +6,9 @@ namespace Dvar.Stopping.TorchSharp.StableDiffusion;
 /// <remarks>
 /// Any diffusers scheduler class (<c>_class_name</c> PNDMScheduler, DDPMScheduler, DDIMScheduler, ...) gives the same
 /// training schedule from the same <c>num_train_timesteps</c>, <c>beta_*</c> and <c>trained_betas</c>, so every class name
-/// is accepted. Keys this library does not use (<c>skip_prk_steps</c>, <c>variance_type</c>, ...) are ignored; missing keys
-/// take diffusers' defaults (listed on each property). Strings are parsed into enums when read; unsupported values are
+/// is accepted. Keys this library does not use (<c>variance_type</c>, ...) are ignored; missing keys take diffusers' defaults
+/// (listed on each property; where DDIM's and PNDM's defaults differ, the DDIM default is kept, see
+/// <see cref="SetAlphaToOne"/>). Strings are parsed into enums when read; unsupported values are
 /// rejected naming the key and the accepted values. SD v1.5: 1000 steps, <c>scaled_linear</c> 0.00085 to 0.012,
 /// <c>epsilon</c>, <c>steps_offset</c> 1, <c>leading</c>, <c>clip_sample</c> false, <c>set_alpha_to_one</c> false.
 /// </remarks>
@@ -56,7 +57,8 @@ public sealed record DdpmSchedulerConfig
     public int StepsOffset { get; init; }
 
     /// <summary>How inference timesteps are spaced.</summary>
-    /// <value><c>"leading"</c>. Default <see cref="TimestepSpacing.Leading"/>.</value>
+    /// <value><c>"leading"</c>, <c>"trailing"</c> or <c>"linspace"</c> (<see cref="DdimScheduler"/> supports
+    /// <c>"leading"</c> only). Default <see cref="TimestepSpacing.Leading"/>.</value>
     [JsonPropertyName("timestep_spacing")]
     [JsonConverter(typeof(SnakeCaseEnumJsonConverter<TimestepSpacing>))]
     public TimestepSpacing TimestepSpacing { get; init; } = TimestepSpacing.Leading;
@@ -72,9 +74,16 @@ public sealed record DdpmSchedulerConfig
     public double ClipSampleRange { get; init; } = 1.0;
 
     /// <summary>Whether the sampler's last step uses ᾱ = 1 (true) or ᾱ_0 (false) as the "previous" ᾱ.</summary>
-    /// <value>Default true (diffusers' DDIM default; SD v1.5: false).</value>
+    /// <value>Default true (diffusers' DDIM default; SD v1.5: false). diffusers' PNDMScheduler defaults to false:
+    /// <see cref="PndmScheduler.FromConfig"/> applies that default when the file has no <c>set_alpha_to_one</c>.</value>
     [JsonPropertyName("set_alpha_to_one")]
     public bool SetAlphaToOne { get; init; } = true;
+
+    /// <summary>Whether PNDM skips its Runge-Kutta warm-up steps and runs linear multistep (PLMS) steps only.</summary>
+    /// <value>Default false (diffusers' PNDMScheduler default; SD v1.5: true). Read by <see cref="PndmScheduler"/> only, which
+    /// supports true only.</value>
+    [JsonPropertyName("skip_prk_steps")]
+    public bool SkipPrkSteps { get; init; }
 
     /// <summary>Dynamic thresholding of the predicted x_0. Only false is supported.</summary>
     /// <value>False. Default false.</value>

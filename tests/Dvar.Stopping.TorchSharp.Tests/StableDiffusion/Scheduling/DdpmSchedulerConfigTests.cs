@@ -57,7 +57,7 @@ public class DdpmSchedulerConfigTests
     [InlineData("""{"beta_schedule": "cosine"}""", "$.beta_schedule", "\"cosine\" is not supported; expected one of \"linear\", \"scaled_linear\", \"squaredcos_cap_v2\"")]
     [InlineData("""{"beta_schedule": 3}""", "$.beta_schedule", "Number is not supported")]
     [InlineData("""{"prediction_type": "sample"}""", "$.prediction_type", "expected one of \"epsilon\", \"v_prediction\"")]
-    [InlineData("""{"timestep_spacing": "trailing"}""", "$.timestep_spacing", "expected one of \"leading\"")]
+    [InlineData("""{"timestep_spacing": "middle"}""", "$.timestep_spacing", "expected one of \"leading\", \"trailing\", \"linspace\"")]
     [InlineData("""{"num_train_timesteps": "1000"}""", "$.num_train_timesteps", "")]
     [InlineData("""{"num_train_timesteps": 0}""", "num_train_timesteps", "must be at least 1; got 0")]
     [InlineData("""{"beta_start": 0}""", "beta_start", "must be in (0, 1); got 0")]
