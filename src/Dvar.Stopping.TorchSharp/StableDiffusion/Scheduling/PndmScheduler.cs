@@ -194,7 +194,7 @@ public sealed class PndmScheduler : IDisposable
                 _ets.RemoveAt(0);
             }
 
-            _ets.Add(modelOutput.detach().clone().DetachFromDisposeScope());
+            _ets.Add(Keep(modelOutput));
         }
 
         using var scope = NewDisposeScope();
@@ -204,7 +204,7 @@ public sealed class PndmScheduler : IDisposable
         {
             output = modelOutput;
             _curSample?.Dispose();
-            _curSample = sample.detach().clone().DetachFromDisposeScope();
+            _curSample = Keep(sample);
         }
         else if (_ets.Count == 1 && _counter == 1)
         {
@@ -248,6 +248,13 @@ public sealed class PndmScheduler : IDisposable
         using var stream = File.OpenRead(path);
         using var document = JsonDocument.Parse(stream);
         return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(key, out _);
+    }
+
+    /// <summary>A copy the scheduler owns: detached from autograd and from every dispose scope.</summary>
+    private static Tensor Keep(Tensor tensor)
+    {
+        using var scope = NewDisposeScope();
+        return tensor.detach().clone().DetachFromDisposeScope();
     }
 
     /// <summary>numpy's <c>round</c>: to the nearest integer, halves to even.</summary>
