@@ -23,8 +23,8 @@ public sealed partial class StableDiffusionPipeline
     /// <returns>x_0, shaped like <paramref name="latents"/>; the caller owns it.</returns>
     /// <remarks>Runs under <c>no_grad</c>. The sampler is built per call from <see cref="Scheduler"/>'s config (SD v1.5: leading
     /// spacing with <c>steps_offset</c> 1, so 50 DDIM steps visit 981, 961, ..., 1 and 50 PNDM steps 981, 961, 961, 941, ..., 1).
-    /// PNDM takes <c>set_alpha_to_one</c> from that config as read, whose default for a file without the key is DDIM's (true);
-    /// files written by diffusers always carry it (SD v1.5: false).</remarks>
+    /// A <c>PNDMScheduler</c> file without <c>set_alpha_to_one</c> reads as false, PNDM's default, for either sampler, as
+    /// diffusers' saved config of that class would hold (SD v1.5 states false).</remarks>
     /// <exception cref="ArgumentNullException">A tensor is null.</exception>
     /// <exception cref="ArgumentException">The shapes do not fit each other or the UNet, or <paramref name="steps"/>,
     /// <paramref name="guidanceScale"/> or <paramref name="sampler"/> is out of range, or the config does not fit the sampler

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
 using static TorchSharp.torch;
 
@@ -84,7 +83,7 @@ public sealed class PndmScheduler : IDisposable
     public static PndmScheduler FromConfig(string path)
     {
         var config = DdpmSchedulerConfig.FromFile(path);
-        if (!HasKey(path, "set_alpha_to_one"))
+        if (!DdpmSchedulerConfig.HasKey(path, "set_alpha_to_one"))
         {
             config = config with { SetAlphaToOne = false };
         }
@@ -240,14 +239,6 @@ public sealed class PndmScheduler : IDisposable
     {
         ResetHistory();
         _schedule.Dispose();
-    }
-
-    /// <summary>Whether a JSON file's top-level object has a key (the file is known to parse).</summary>
-    private static bool HasKey(string path, string key)
-    {
-        using var stream = File.OpenRead(path);
-        using var document = JsonDocument.Parse(stream);
-        return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(key, out _);
     }
 
     /// <summary>A copy the scheduler owns: detached from autograd and from every dispose scope.</summary>

@@ -80,6 +80,22 @@ public class DdpmSchedulerConfigTests
         Assert.Contains(problem, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("PNDMScheduler", "", false)]
+    [InlineData("PNDMScheduler", ", \"set_alpha_to_one\": true", true)]
+    [InlineData("DDIMScheduler", "", true)]
+    [InlineData("DDPMScheduler", "", true)]
+    public void FromFile_MissingSetAlphaToOne_TakesTheNamedClassDefault(string className, string key, bool expected)
+    {
+        // diffusers saves every __init__ argument; PNDMScheduler's set_alpha_to_one default is false, DDIM's true.
+        using var folder = new TemporaryDirectory();
+        var path = Write(folder, $$"""{"_class_name": "{{className}}", "skip_prk_steps": true{{key}}}""");
+
+        var config = DdpmSchedulerConfig.FromFile(path);
+
+        Assert.Equal(expected, config.SetAlphaToOne);
+    }
+
     [Fact]
     public void FromFile_MalformedJson_ThrowsNamingFile()
     {
