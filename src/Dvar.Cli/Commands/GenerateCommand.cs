@@ -16,7 +16,12 @@ internal sealed class GenerateCommand : Command
     private readonly Option<string?> _lora = CliOptions.Text("--lora", "FILE", "A UNet LoRA file (pytorch_lora_weights.safetensors) to apply.");
     private readonly Option<double?> _loraScale = CliOptions.Number<double>("--lora-scale", "The LoRA update's factor (default 1).");
     private readonly Option<string?> _customDiffusion = CliOptions.Text("--custom-diffusion", "DIR", "A Custom Diffusion output folder (weights and <token>.safetensors).");
-    private readonly Option<int?> _steps = CliOptions.Number<int>("--steps", "DDIM denoising steps (default 50).");
+    private readonly Option<SchedulerChoice> _scheduler = CliOptions.Choice(
+        "--scheduler",
+        "The sampler: folder (default) uses the scheduler the model's scheduler/scheduler_config.json names (PNDM for SD1.5; DDIM for a DDIMScheduler folder; other schedulers are refused), ddim samples with DDIM (eta 0), pndm with PNDM's PLMS steps.",
+        new Dictionary<string, SchedulerChoice> { ["folder"] = SchedulerChoice.Folder, ["ddim"] = SchedulerChoice.Ddim, ["pndm"] = SchedulerChoice.Pndm });
+
+    private readonly Option<int?> _steps = CliOptions.Number<int>("--steps", "Denoising steps (default 50; PNDM evaluates the UNet once more).");
     private readonly Option<double?> _guidance = CliOptions.Number<double>("--guidance", "Classifier-free guidance scale (default 7.5; 1 or less: none).");
     private readonly Option<long?> _seed = CliOptions.Number<long>("--seed", "The seed of the initial latents (default 0).");
     private readonly Option<string?> _negativePrompt = CliOptions.Text("--negative-prompt", "TEXT", "The negative prompt (default empty).");
@@ -33,7 +38,7 @@ internal sealed class GenerateCommand : Command
     {
         _session = session;
         _model.AddTo(this);
-        foreach (var option in new Option[] { _prompt, _out, _embeddings, _lora, _loraScale, _customDiffusion, _steps, _guidance, _seed, _negativePrompt, _width, _height, _count, _overwrite, _format })
+        foreach (var option in new Option[] { _prompt, _out, _embeddings, _lora, _loraScale, _customDiffusion, _scheduler, _steps, _guidance, _seed, _negativePrompt, _width, _height, _count, _overwrite, _format })
         {
             Options.Add(option);
         }
@@ -52,6 +57,7 @@ internal sealed class GenerateCommand : Command
             Lora = parse.GetValue(_lora),
             LoraScale = parse.GetValue(_loraScale),
             CustomDiffusion = parse.GetValue(_customDiffusion),
+            Scheduler = parse.GetValue(_scheduler),
             Steps = parse.GetValue(_steps),
             Guidance = parse.GetValue(_guidance),
             Seed = parse.GetValue(_seed),

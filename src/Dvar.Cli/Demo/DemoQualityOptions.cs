@@ -1,5 +1,6 @@
 using Dvar.Demo.World;
 using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.StableDiffusion;
 
 namespace Dvar.Cli.Demo;
 
@@ -7,6 +8,10 @@ namespace Dvar.Cli.Demo;
 /// the final measurement of each run's kept parameters, with more samples and another seed.</summary>
 internal static class DemoQualityOptions
 {
+    /// <summary>The sampler of every demo sample: DDIM (η = 0), named here so the demo's measurements (README) do not depend on
+    /// the scorer's or the toy folder's default.</summary>
+    public const SamplerKind Sampler = SamplerKind.Ddim;
+
     /// <summary>The DDIM steps of every demo sample.</summary>
     public const int Steps = 10;
 
@@ -21,6 +26,7 @@ internal static class DemoQualityOptions
         ValidationTemplates = [.. ToyWorld.ValidationPrompts.Select(p => p.Template)],
         SamplesPerValidationPrompt = 2,
         Steps = Steps,
+        Sampler = Sampler,
         GuidanceScale = Guidance,
         Seed = 37,
     };

@@ -27,7 +27,10 @@ internal sealed record GenerateRequest
     /// <summary><c>--custom-diffusion</c>: a Custom Diffusion output folder.</summary>
     public string? CustomDiffusion { get; init; }
 
-    /// <summary><c>--steps</c>: DDIM steps.</summary>
+    /// <summary><c>--scheduler</c>: the sampler.</summary>
+    public SchedulerChoice Scheduler { get; init; }
+
+    /// <summary><c>--steps</c>: denoising steps.</summary>
     public int? Steps { get; init; }
 
     /// <summary><c>--guidance</c>: classifier-free guidance scale.</summary>
@@ -53,4 +56,17 @@ internal sealed record GenerateRequest
 
     /// <summary><c>--format</c>.</summary>
     public OutputFormat Format { get; init; }
+}
+
+/// <summary>The values of <c>dvar generate --scheduler</c> (torch-free; the runner maps them to the library's sampler kinds).</summary>
+internal enum SchedulerChoice
+{
+    /// <summary><c>folder</c> (default): the scheduler the model folder's <c>scheduler/scheduler_config.json</c> names.</summary>
+    Folder = 0,
+
+    /// <summary><c>ddim</c>: DDIM, η = 0.</summary>
+    Ddim = 1,
+
+    /// <summary><c>pndm</c>: PNDM's PLMS sampler, SD v1.5's own.</summary>
+    Pndm = 2,
 }

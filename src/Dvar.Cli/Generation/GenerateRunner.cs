@@ -43,8 +43,10 @@ internal static class GenerateRunner
         string prompt = ApplyArtifacts(pipeline, request);
         WarnAboutLongPrompts(pipeline, prompt, request.NegativePrompt, error);
         var defaults = new GenerationOptions();
+        var sampler = Sampler(pipeline, request.Scheduler);
         var options = defaults with
         {
+            Sampler = sampler,
             Steps = request.Steps ?? defaults.Steps,
             GuidanceScale = request.Guidance ?? defaults.GuidanceScale,
             Seed = request.Seed ?? defaults.Seed,
@@ -66,6 +68,11 @@ internal static class GenerateRunner
         catch (ArgumentException e)
         {
             throw ArgumentMessages.ToUsage(e, OptionOfParameter);
+        }
+        catch (NotSupportedException e)
+        {
+            // The folder's config does not fit the sampler (e.g. PNDM with skip_prk_steps false).
+            throw new UsageException($"--scheduler {Name(sampler)}: {e.Message} Choose another --scheduler.");
         }
         catch (OperationCanceledException e) when (session.Cancellation.IsCancellationRequested)
         {
@@ -89,6 +96,19 @@ internal static class GenerateRunner
         Write(output, request.Format, paths, images[0], prompt, options);
         return ExitCodes.Success;
     }
+
+    /// <summary>The sampler to run: <c>--scheduler ddim|pndm</c> as given, <c>folder</c> the one the model folder names.</summary>
+    /// <exception cref="UsageException"><c>folder</c> and the folder names a scheduler the library does not sample with.</exception>
+    private static SamplerKind Sampler(StableDiffusionPipeline pipeline, SchedulerChoice choice) => choice switch
+    {
+        SchedulerChoice.Ddim => SamplerKind.Ddim,
+        SchedulerChoice.Pndm => SamplerKind.Pndm,
+        _ => pipeline.FolderSampler ?? throw new UsageException(
+            $"--scheduler folder: the model's scheduler/scheduler_config.json names {pipeline.Scheduler.Config.ClassName}, which dvar does not sample with; pass --scheduler ddim or --scheduler pndm."),
+    };
+
+    /// <summary>The <c>--scheduler</c> name of a resolved sampler.</summary>
+    private static string Name(SamplerKind sampler) => sampler == SamplerKind.Pndm ? "pndm" : "ddim";
 
     /// <summary>The files to write: <paramref name="output"/> itself for one image, else <c>stem-1.png</c> ... <c>stem-n.png</c>.</summary>
     private static IReadOnlyList<string> OutputPaths(string output, int count)
@@ -203,6 +223,7 @@ internal static class GenerateRunner
             json.WriteNumber("width", first.Width);
             json.WriteNumber("height", first.Height);
             json.WriteString("prompt", prompt);
+            json.WriteString("scheduler", Name(options.Sampler));
             json.WriteNumber("steps", options.Steps);
             json.WriteNumber("guidance", options.GuidanceScale);
             json.WriteNumber("seed", options.Seed);

@@ -48,6 +48,55 @@ public sealed class GenerateCommandTests
         Assert.Equal((32, 32), PngHeader.Size(output));
     }
 
+    [Theory]
+    [InlineData(null, "pndm")]
+    [InlineData("folder", "pndm")]
+    [InlineData("ddim", "ddim")]
+    [InlineData("pndm", "pndm")]
+    public void Generate_Scheduler_JsonNamesTheSamplerUsed(string? scheduler, string expected)
+    {
+        using var folder = new TemporaryFolder();
+        string[] choice = scheduler is null ? [] : ["--scheduler", scheduler];
+
+        var run = CliRun.Of(["generate", "--model", Fixtures.SdTiny, "--prompt", "a cat", "--out", folder.Combine("one.png"), "--steps", "2", "--threads", "1", "--format", "json", .. choice]);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = JsonDocument.Parse(run.Output);
+        Assert.Equal(expected, json.RootElement.GetProperty("scheduler").GetString());
+    }
+
+    [Fact]
+    public void Generate_FolderNamingAnotherScheduler_NeedsAnExplicitScheduler()
+    {
+        using var folder = new TemporaryFolder();
+        string model = folder.Combine("model");
+        Directory.CreateDirectory(model);
+        foreach (string entry in Directory.EnumerateFileSystemEntries(Fixtures.SdTiny))
+        {
+            string name = Path.GetFileName(entry);
+            if (name != "scheduler")
+            {
+                if (Directory.Exists(entry))
+                {
+                    Directory.CreateSymbolicLink(Path.Combine(model, name), entry);
+                }
+                else
+                {
+                    File.CreateSymbolicLink(Path.Combine(model, name), entry);
+                }
+            }
+        }
+
+        Directory.CreateDirectory(Path.Combine(model, "scheduler"));
+        string config = File.ReadAllText(Path.Combine(Fixtures.SdTiny, "scheduler", "scheduler_config.json"));
+        File.WriteAllText(Path.Combine(model, "scheduler", "scheduler_config.json"), config.Replace("PNDMScheduler", "EulerDiscreteScheduler", StringComparison.Ordinal));
+        string[] args = ["generate", "--model", model, "--prompt", "a cat", "--out", folder.Combine("one.png"), "--steps", "1", "--threads", "1"];
+
+        CliRun.Of(args).AssertFails(ExitCodes.Usage, "dvar generate", "--scheduler folder", "EulerDiscreteScheduler", "--scheduler ddim");
+        var run = CliRun.Of([.. args, "--scheduler", "ddim"]);
+        Assert.True(run.ExitCode == 0, run.Error);
+    }
+
     public static TheoryData<string[], int, string[]> BadInputs => new()
     {
         { ["--out", "x.jpg"], ExitCodes.Usage, ["--out", ".png"] },
@@ -59,6 +108,7 @@ public sealed class GenerateCommandTests
         { ["--width", "30"], ExitCodes.Usage, ["--width", "30"] },
         { ["--count", "0"], ExitCodes.Usage, ["--count"] },
         { ["--guidance", "NaN"], ExitCodes.Usage, ["--guidance"] },
+        { ["--scheduler", "euler"], ExitCodes.Usage, ["--scheduler", "folder, ddim, pndm", "euler"] },
         { ["--device", "cuda:1"], ExitCodes.Usage, ["--device cuda:1", "TorchSharp-cuda"] },
     };
 

@@ -52,7 +52,7 @@ public class ShippedModelsTests
         var pairs = ToyWorld.Seen.Take(12).ToList();
         var prompts = pairs.Select(p => $"a {ToyVocabulary.Word(p.Color)} {ToyVocabulary.Word(p.Shape)}").ToList();
 
-        using var images = pipeline.GenerateBatch(prompts, new GenerationOptions { Steps = 10, GuidanceScale = 4, Seed = 3 });
+        using var images = pipeline.GenerateBatch(prompts, new GenerationOptions { Steps = 10, GuidanceScale = 4, Seed = 3, Sampler = SamplerKind.Ddim });
         using var signed = (images * 2) - 1;
         var readings = metric.Predict(signed);
 

@@ -88,7 +88,7 @@ internal static class SampleQuality
         for (int start = 0; start < prompts.Count; start += 64)
         {
             var chunk = prompts.Skip(start).Take(64).ToList();
-            chunks.Add(pipeline.GenerateBatch(chunk, new GenerationOptions { Steps = 25, GuidanceScale = guidance, Seed = 1000 + start }));
+            chunks.Add(pipeline.GenerateBatch(chunk, new GenerationOptions { Steps = 25, GuidanceScale = guidance, Seed = 1000 + start, Sampler = SamplerKind.Ddim }));
         }
 
         return ((cat(chunks, 0) * 2) - 1).MoveToOuterDisposeScope();

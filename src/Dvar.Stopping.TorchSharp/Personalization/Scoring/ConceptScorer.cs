@@ -79,7 +79,7 @@ public sealed class ConceptScorer : IDisposable
     public ConceptSamples Sample(StableDiffusionPipeline pipeline, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
-        var generation = new GenerationOptions { Steps = Options.Steps, GuidanceScale = Options.GuidanceScale, Seed = Options.Seed };
+        var generation = new GenerationOptions { Steps = Options.Steps, GuidanceScale = Options.GuidanceScale, Seed = Options.Seed, Sampler = Options.Sampler };
         using var scope = NewDisposeScope();
         var train = ToSigned(pipeline.GenerateBatch(TrainPrompts, generation, cancellationToken));
         Tensor? validation = ValidationPrompts.Count > 0

@@ -1,4 +1,5 @@
 using Dvar.Stopping.Diagnostics;
+using Dvar.Stopping.TorchSharp.StableDiffusion;
 
 namespace Dvar.Stopping.TorchSharp.Personalization;
 
@@ -19,9 +20,15 @@ public sealed record ConceptScorerOptions
     /// <value>At least 1. Default 2.</value>
     public int SamplesPerValidationPrompt { get; init; } = 2;
 
-    /// <summary>The number of DDIM denoising steps.</summary>
+    /// <summary>The number of denoising steps of <see cref="Sampler"/>.</summary>
     /// <value>At least 1. Default 50.</value>
     public int Steps { get; init; } = 50;
+
+    /// <summary>The sampler.</summary>
+    /// <value>Default <see cref="SamplerKind.Ddim"/> (η = 0), this scorer's sampler before PNDM existed, so scores stay
+    /// comparable. <see cref="SamplerKind.FolderDefault"/> or <see cref="SamplerKind.Pndm"/> samples as the paper's authors
+    /// did with SD v1.5 (PNDM, 50 steps).</value>
+    public SamplerKind Sampler { get; init; } = SamplerKind.Ddim;
 
     /// <summary>The classifier-free guidance scale.</summary>
     /// <value>Finite, at least 0. Default 7.5.</value>
@@ -40,6 +47,11 @@ public sealed record ConceptScorerOptions
         Guard.AtLeast(TrainSamples, 1, nameof(TrainSamples));
         Guard.AtLeast(SamplesPerValidationPrompt, 1, nameof(SamplesPerValidationPrompt));
         Guard.AtLeast(Steps, 1, nameof(Steps));
+        if (!Enum.IsDefined(Sampler))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Sampler), Sampler, $"{nameof(Sampler)} must be a {nameof(SamplerKind)} member; got {Sampler}.");
+        }
+
         Guard.NonNegativeFinite(GuidanceScale, nameof(GuidanceScale));
         ArgumentNullException.ThrowIfNull(ValidationTemplates, nameof(ValidationTemplates));
         foreach (var template in ValidationTemplates)

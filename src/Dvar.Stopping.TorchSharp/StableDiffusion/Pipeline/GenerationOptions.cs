@@ -2,7 +2,7 @@ using Dvar.Stopping.Diagnostics;
 
 namespace Dvar.Stopping.TorchSharp.StableDiffusion;
 
-/// <summary>How <see cref="StableDiffusionPipeline.Generate"/> samples: DDIM steps, classifier-free guidance, seed, size and count.</summary>
+/// <summary>How <see cref="StableDiffusionPipeline.Generate"/> samples: sampler and steps, classifier-free guidance, seed, size and count.</summary>
 /// <remarks>Validated once, when <see cref="StableDiffusionPipeline.Generate"/> starts (the size and step limits depend on the pipeline).</remarks>
 public sealed record GenerationOptions
 {
@@ -10,10 +10,16 @@ public sealed record GenerationOptions
     /// <value>Any text, not null. Default empty (diffusers' unconditional prompt).</value>
     public string NegativePrompt { get; init; } = string.Empty;
 
-    /// <summary>Gets the number of DDIM denoising steps.</summary>
-    /// <value>1 to the scheduler's <c>num_train_timesteps</c> (1000 for SD v1.5; with SD v1.5's <c>steps_offset</c> of 1 the DDIM
-    /// schedule accepts at most 999). Default 50.</value>
+    /// <summary>Gets the number of denoising steps N (diffusers' <c>num_inference_steps</c>).</summary>
+    /// <value>1 to the scheduler's <c>num_train_timesteps</c> (1000 for SD v1.5; with SD v1.5's <c>steps_offset</c> of 1 the
+    /// schedule accepts at most 999). Default 50. DDIM evaluates the UNet N times; PNDM N + 1 times for N ≥ 2 (its second
+    /// timestep is visited twice), and reports N + 1 progress steps.</value>
     public int Steps { get; init; } = 50;
+
+    /// <summary>Gets the sampler.</summary>
+    /// <value>Default <see cref="SamplerKind.FolderDefault"/>: the scheduler the model folder names (PNDM for SD v1.5).
+    /// <see cref="SamplerKind.Ddim"/> keeps DDIM (η = 0) available for any folder.</value>
+    public SamplerKind Sampler { get; init; } = SamplerKind.FolderDefault;
 
     /// <summary>Gets the classifier-free guidance scale g: the prediction is <c>ε_uncond + g · (ε_text − ε_uncond)</c>.</summary>
     /// <value>A finite number ≥ 0. Default 7.5. Values ≤ 1 run the conditional branch only (as diffusers does), so the negative
@@ -56,6 +62,11 @@ public sealed record GenerationOptions
         if (Steps < 1 || Steps > maxSteps)
         {
             throw new ArgumentOutOfRangeException(nameof(Steps), Steps, $"{nameof(Steps)} must be in [1, {maxSteps}] (the scheduler's num_train_timesteps); got {Steps}.");
+        }
+
+        if (!Enum.IsDefined(Sampler))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Sampler), Sampler, $"{nameof(Sampler)} must be one of {string.Join(", ", Enum.GetNames<SamplerKind>())}; got {Sampler}.");
         }
 
         Guard.NonNegativeFinite(GuidanceScale, nameof(GuidanceScale));

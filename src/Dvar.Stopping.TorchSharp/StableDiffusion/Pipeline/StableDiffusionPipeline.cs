@@ -57,6 +57,18 @@ public sealed partial class StableDiffusionPipeline : IDisposable
     /// <summary>The floating-point type of the models' weights.</summary>
     public ScalarType Dtype { get; }
 
+    /// <summary>Gets the sampler the folder's <c>scheduler_config.json</c> names in <c>_class_name</c>
+    /// (<see cref="DdpmSchedulerConfig.ClassName"/>), which <see cref="SamplerKind.FolderDefault"/> samples with.</summary>
+    /// <value><see cref="SamplerKind.Pndm"/> for <c>PNDMScheduler</c> (SD v1.5); <see cref="SamplerKind.Ddim"/> for
+    /// <c>DDIMScheduler</c> or no class name; null for any other class (e.g. <c>DDPMScheduler</c>, the training scheduler, or
+    /// <c>EulerDiscreteScheduler</c>), which this library does not sample with.</value>
+    public SamplerKind? FolderSampler => Scheduler.Config.ClassName switch
+    {
+        "PNDMScheduler" => SamplerKind.Pndm,
+        "DDIMScheduler" or null => SamplerKind.Ddim,
+        _ => null,
+    };
+
     /// <summary>The spatial factor between images and latents (8 for SD v1.5).</summary>
     public int VaeScaleFactor => Vae.Config.SpatialFactor;
 
@@ -117,6 +129,21 @@ public sealed partial class StableDiffusionPipeline : IDisposable
             throw;
         }
     }
+
+    /// <summary>The sampler a request runs with: <see cref="SamplerKind.Ddim"/> or <see cref="SamplerKind.Pndm"/> as asked, and
+    /// for <see cref="SamplerKind.FolderDefault"/> the <see cref="FolderSampler"/>.</summary>
+    /// <param name="requested">The requested sampler.</param>
+    /// <returns><see cref="SamplerKind.Ddim"/> or <see cref="SamplerKind.Pndm"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="requested"/> is not a <see cref="SamplerKind"/> member.</exception>
+    /// <exception cref="NotSupportedException"><paramref name="requested"/> is <see cref="SamplerKind.FolderDefault"/> and the
+    /// folder names a scheduler class this library does not sample with; the message names it and the choices.</exception>
+    public SamplerKind ResolveSampler(SamplerKind requested) => requested switch
+    {
+        SamplerKind.Ddim or SamplerKind.Pndm => requested,
+        SamplerKind.FolderDefault => FolderSampler ?? throw new NotSupportedException(
+            $"The model's scheduler/scheduler_config.json names {Scheduler.Config.ClassName}, which this library does not sample with (it samples with PNDMScheduler and DDIMScheduler). Ask for a sampler explicitly: {nameof(GenerationOptions)}.{nameof(GenerationOptions.Sampler)} = {nameof(SamplerKind)}.{nameof(SamplerKind.Ddim)} or {nameof(SamplerKind)}.{nameof(SamplerKind.Pndm)} (dvar generate: --scheduler ddim|pndm)."),
+        _ => throw new ArgumentOutOfRangeException(nameof(requested), requested, $"Unknown {nameof(SamplerKind)}."),
+    };
 
     /// <summary>Disposes the models and the scheduler.</summary>
     public void Dispose()

@@ -21,11 +21,19 @@ public sealed class DdimScheduler : IDisposable
     /// <summary>Initializes a new instance of the <see cref="DdimScheduler"/> class.</summary>
     /// <param name="config">The schedule (any diffusers scheduler config; SD v1.5's PNDM config works as is).</param>
     /// <exception cref="ArgumentNullException"><paramref name="config"/> is null.</exception>
-    /// <exception cref="ArgumentException">The config holds an unsupported value; the message names the key.</exception>
+    /// <exception cref="ArgumentException">The config holds an unsupported value (including a <c>timestep_spacing</c> other than
+    /// <c>"leading"</c>); the message names the key.</exception>
     public DdimScheduler(DdpmSchedulerConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
+        if (config.TimestepSpacing != TimestepSpacing.Leading)
+        {
+            throw new ArgumentException(
+                $"timestep_spacing = \"{SnakeCaseEnumJsonConverter<TimestepSpacing>.NameOf(config.TimestepSpacing)}\" is not supported by {nameof(DdimScheduler)}; expected \"leading\" ({nameof(PndmScheduler)} supports every spacing).",
+                nameof(config));
+        }
+
         Config = config;
         _schedule = new NoiseSchedule(config);
         FinalAlphaCumprod = config.SetAlphaToOne ? 1f : _schedule.AlphasCumprodValues[0];
@@ -50,7 +58,18 @@ public sealed class DdimScheduler : IDisposable
     /// <returns>The scheduler.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is malformed or holds an unsupported value; the message names the file.</exception>
-    public static DdimScheduler FromConfig(string path) => new(DdpmSchedulerConfig.FromFile(path));
+    public static DdimScheduler FromConfig(string path)
+    {
+        var config = DdpmSchedulerConfig.FromFile(path);
+        try
+        {
+            return new DdimScheduler(config);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+    }
 
     /// <summary>Creates a scheduler from a diffusers pipeline's <c>scheduler/</c> folder.</summary>
     /// <param name="folder">The folder holding <c>scheduler_config.json</c>.</param>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Dvar.Stopping.TorchSharp.StableDiffusion;
@@ -6,8 +7,9 @@ namespace Dvar.Stopping.TorchSharp.StableDiffusion;
 /// <remarks>
 /// Any diffusers scheduler class (<c>_class_name</c> PNDMScheduler, DDPMScheduler, DDIMScheduler, ...) gives the same
 /// training schedule from the same <c>num_train_timesteps</c>, <c>beta_*</c> and <c>trained_betas</c>, so every class name
-/// is accepted. Keys this library does not use (<c>skip_prk_steps</c>, <c>variance_type</c>, ...) are ignored; missing keys
-/// take diffusers' defaults (listed on each property). Strings are parsed into enums when read; unsupported values are
+/// is accepted. Keys this library does not use (<c>variance_type</c>, ...) are ignored; missing keys take diffusers' defaults
+/// (listed on each property; where DDIM's and PNDM's defaults differ, <see cref="FromFile"/> takes PNDM's for a file whose
+/// <c>_class_name</c> is <c>PNDMScheduler</c>, as diffusers' saved config of that class would hold, see <see cref="SetAlphaToOne"/>). Strings are parsed into enums when read; unsupported values are
 /// rejected naming the key and the accepted values. SD v1.5: 1000 steps, <c>scaled_linear</c> 0.00085 to 0.012,
 /// <c>epsilon</c>, <c>steps_offset</c> 1, <c>leading</c>, <c>clip_sample</c> false, <c>set_alpha_to_one</c> false.
 /// </remarks>
@@ -56,7 +58,8 @@ public sealed record DdpmSchedulerConfig
     public int StepsOffset { get; init; }
 
     /// <summary>How inference timesteps are spaced.</summary>
-    /// <value><c>"leading"</c>. Default <see cref="TimestepSpacing.Leading"/>.</value>
+    /// <value><c>"leading"</c>, <c>"trailing"</c> or <c>"linspace"</c> (<see cref="DdimScheduler"/> supports
+    /// <c>"leading"</c> only). Default <see cref="TimestepSpacing.Leading"/>.</value>
     [JsonPropertyName("timestep_spacing")]
     [JsonConverter(typeof(SnakeCaseEnumJsonConverter<TimestepSpacing>))]
     public TimestepSpacing TimestepSpacing { get; init; } = TimestepSpacing.Leading;
@@ -72,9 +75,17 @@ public sealed record DdpmSchedulerConfig
     public double ClipSampleRange { get; init; } = 1.0;
 
     /// <summary>Whether the sampler's last step uses ᾱ = 1 (true) or ᾱ_0 (false) as the "previous" ᾱ.</summary>
-    /// <value>Default true (diffusers' DDIM default; SD v1.5: false).</value>
+    /// <value>Default true (diffusers' DDIM default; SD v1.5: false). diffusers' PNDMScheduler defaults to false:
+    /// <see cref="FromFile"/> gives a <c>PNDMScheduler</c> file without the key false, and <see cref="PndmScheduler.FromConfig"/>
+    /// any file without it.</value>
     [JsonPropertyName("set_alpha_to_one")]
     public bool SetAlphaToOne { get; init; } = true;
+
+    /// <summary>Whether PNDM skips its Runge-Kutta warm-up steps and runs linear multistep (PLMS) steps only.</summary>
+    /// <value>Default false (diffusers' PNDMScheduler default; SD v1.5: true). Read by <see cref="PndmScheduler"/> only, which
+    /// supports true only.</value>
+    [JsonPropertyName("skip_prk_steps")]
+    public bool SkipPrkSteps { get; init; }
 
     /// <summary>Dynamic thresholding of the predicted x_0. Only false is supported.</summary>
     /// <value>False. Default false.</value>
@@ -88,7 +99,7 @@ public sealed record DdpmSchedulerConfig
 
     /// <summary>Reads a <c>scheduler_config.json</c>-style file and validates it.</summary>
     /// <param name="path">The JSON file.</param>
-    /// <returns>The config.</returns>
+    /// <returns>The config; a file naming <c>PNDMScheduler</c> without <c>set_alpha_to_one</c> gets PNDM's default, false.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is malformed or holds an unsupported value; the message names the
     /// file and the key.</exception>
@@ -96,6 +107,10 @@ public sealed record DdpmSchedulerConfig
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var config = ConfigJson.Read<DdpmSchedulerConfig>(path);
+        if (config.ClassName == "PNDMScheduler" && !HasKey(path, "set_alpha_to_one"))
+        {
+            config = config with { SetAlphaToOne = false };
+        }
         try
         {
             config.Validate();
@@ -106,6 +121,17 @@ public sealed record DdpmSchedulerConfig
         }
 
         return config;
+    }
+
+    /// <summary>Whether the top-level object of a JSON file (known to parse) has a key.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="key">The key.</param>
+    /// <returns>True when the key is present, whatever its value.</returns>
+    internal static bool HasKey(string path, string key)
+    {
+        using var stream = File.OpenRead(path);
+        using var document = JsonDocument.Parse(stream);
+        return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(key, out _);
     }
 
     /// <summary>Checks every value at once.</summary>

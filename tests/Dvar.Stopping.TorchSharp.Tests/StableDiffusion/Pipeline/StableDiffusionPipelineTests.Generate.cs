@@ -31,12 +31,13 @@ public partial class StableDiffusionPipelineTests : IClassFixture<TinyPipeline>
         { new GenerationOptions { Height = -8 }, nameof(GenerationOptions.Height) },
         { new GenerationOptions { NumImages = 0 }, nameof(GenerationOptions.NumImages) },
         { new GenerationOptions { NegativePrompt = null! }, nameof(GenerationOptions.NegativePrompt) },
+        { new GenerationOptions { Sampler = (SamplerKind)7 }, nameof(GenerationOptions.Sampler) },
     };
 
     [Fact]
     public void Generate_ThreeGuidedSteps_MatchesNaiveLoop()
     {
-        var options = new GenerationOptions { Steps = 3, GuidanceScale = 7.5, Seed = 1234, NumImages = 2, NegativePrompt = "blurry" };
+        var options = new GenerationOptions { Steps = 3, GuidanceScale = 7.5, Seed = 1234, NumImages = 2, NegativePrompt = "blurry", Sampler = SamplerKind.Ddim };
 
         var images = tiny.Generate(Prompt, options);
 
@@ -50,7 +51,7 @@ public partial class StableDiffusionPipelineTests : IClassFixture<TinyPipeline>
         using var latents = NaiveGuidedDdim.InitialLatents(7, 2, 16, 16);
         using var conditioning = NaiveGuidedDdim.Conditioning(tiny, Prompt, string.Empty, 2, guided: true);
 
-        using var actual = tiny.DenoiseLatents(latents, conditioning, 4, 5.0);
+        using var actual = tiny.DenoiseLatents(latents, conditioning, 4, 5.0, SamplerKind.Ddim);
 
         using var expected = NaiveGuidedDdim.Denoise(tiny, latents, conditioning, 4, 5.0);
         TensorAssert.Close(actual, expected, LatentTolerance, LatentTolerance, "x_0");
@@ -96,7 +97,7 @@ public partial class StableDiffusionPipelineTests : IClassFixture<TinyPipeline>
     [InlineData(0.0)]
     public void Generate_GuidanceAtMostOne_EqualsConditionalOnlyLoop(double guidance)
     {
-        var options = new GenerationOptions { Steps = 2, GuidanceScale = guidance, Seed = 99, NegativePrompt = "ignored" };
+        var options = new GenerationOptions { Steps = 2, GuidanceScale = guidance, Seed = 99, NegativePrompt = "ignored", Sampler = SamplerKind.Ddim };
 
         var images = tiny.Generate(Prompt, options);
 
@@ -137,7 +138,7 @@ public partial class StableDiffusionPipelineTests : IClassFixture<TinyPipeline>
     [Fact]
     public void Generate_NonSquareSize_MatchesNaiveLoopAtThatSize()
     {
-        var options = new GenerationOptions { Steps = 2, Width = 48, Height = 24, Seed = 11 };
+        var options = new GenerationOptions { Steps = 2, Width = 48, Height = 24, Seed = 11, Sampler = SamplerKind.Ddim };
 
         var image = Assert.Single(tiny.Generate(Prompt, options));
 
@@ -184,7 +185,7 @@ public partial class StableDiffusionPipelineTests : IClassFixture<TinyPipeline>
     {
         var progress = new ListProgress<GenerationProgress>();
 
-        tiny.Generate(Prompt, new GenerationOptions { Steps = 4 }, progress);
+        tiny.Generate(Prompt, new GenerationOptions { Steps = 4, Sampler = SamplerKind.Ddim }, progress);
 
         var expected = NaiveGuidedDdim.Timesteps(tiny.Scheduler.Config, 4).Select((t, i) => new GenerationProgress(i + 1, 4, t));
         Assert.Equal(expected, progress.Reports);

@@ -10,7 +10,7 @@ public partial class StableDiffusionPipelineTests
     [Fact]
     public void GenerateBatch_OnePromptTwice_MatchesNaiveLoopWithTwoImages()
     {
-        var options = new GenerationOptions { Steps = 3, GuidanceScale = 7.5, Seed = 1234, NegativePrompt = "blurry" };
+        var options = new GenerationOptions { Steps = 3, GuidanceScale = 7.5, Seed = 1234, NegativePrompt = "blurry", Sampler = SamplerKind.Ddim };
 
         using var images = tiny.GenerateBatch([Prompt, Prompt], options);
 

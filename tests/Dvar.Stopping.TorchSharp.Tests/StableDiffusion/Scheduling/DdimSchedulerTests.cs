@@ -56,6 +56,31 @@ public class DdimSchedulerTests(SchedulerCases cases) : IClassFixture<SchedulerC
         Assert.Equal(cases["alphas_cumprod"][0].item<float>(), fromPipeline.FinalAlphaCumprod);
     }
 
+    [Theory]
+    [InlineData(TimestepSpacing.Trailing)]
+    [InlineData(TimestepSpacing.Linspace)]
+    public void Constructor_SpacingOtherThanLeading_ThrowsNamingTheKey(TimestepSpacing spacing)
+    {
+        var config = DdpmSchedulerConfig.FromFile(DdimConfigPath) with { TimestepSpacing = spacing };
+
+        var e = Assert.Throws<ArgumentException>(() => new DdimScheduler(config));
+
+        Assert.Contains("timestep_spacing", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromConfig_TrailingSpacing_ThrowsInvalidDataNamingTheFile()
+    {
+        using var folder = new TemporaryDirectory();
+        var path = Path.Combine(folder.Path, "scheduler_config.json");
+        File.WriteAllText(path, """{"timestep_spacing": "trailing"}""");
+
+        var e = Assert.Throws<InvalidDataException>(() => DdimScheduler.FromConfig(path));
+
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("timestep_spacing", e.Message, StringComparison.Ordinal);
+    }
+
     [Property(MaxTest = 40)]
     public void StepWithPrediction_ExactEpsilon_Meets_Specification(int seed, byte index) =>
         AssertExactPredictionStep(PredictionType.Epsilon, seed, index);

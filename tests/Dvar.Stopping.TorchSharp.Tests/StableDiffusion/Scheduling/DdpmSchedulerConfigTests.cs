@@ -57,7 +57,7 @@ public class DdpmSchedulerConfigTests
     [InlineData("""{"beta_schedule": "cosine"}""", "$.beta_schedule", "\"cosine\" is not supported; expected one of \"linear\", \"scaled_linear\", \"squaredcos_cap_v2\"")]
     [InlineData("""{"beta_schedule": 3}""", "$.beta_schedule", "Number is not supported")]
     [InlineData("""{"prediction_type": "sample"}""", "$.prediction_type", "expected one of \"epsilon\", \"v_prediction\"")]
-    [InlineData("""{"timestep_spacing": "trailing"}""", "$.timestep_spacing", "expected one of \"leading\"")]
+    [InlineData("""{"timestep_spacing": "middle"}""", "$.timestep_spacing", "expected one of \"leading\", \"trailing\", \"linspace\"")]
     [InlineData("""{"num_train_timesteps": "1000"}""", "$.num_train_timesteps", "")]
     [InlineData("""{"num_train_timesteps": 0}""", "num_train_timesteps", "must be at least 1; got 0")]
     [InlineData("""{"beta_start": 0}""", "beta_start", "must be in (0, 1); got 0")]
@@ -78,6 +78,22 @@ public class DdpmSchedulerConfigTests
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
         Assert.Contains(key, error.Message, StringComparison.Ordinal);
         Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("PNDMScheduler", "", false)]
+    [InlineData("PNDMScheduler", ", \"set_alpha_to_one\": true", true)]
+    [InlineData("DDIMScheduler", "", true)]
+    [InlineData("DDPMScheduler", "", true)]
+    public void FromFile_MissingSetAlphaToOne_TakesTheNamedClassDefault(string className, string key, bool expected)
+    {
+        // diffusers saves every __init__ argument; PNDMScheduler's set_alpha_to_one default is false, DDIM's true.
+        using var folder = new TemporaryDirectory();
+        var path = Write(folder, $$"""{"_class_name": "{{className}}", "skip_prk_steps": true{{key}}}""");
+
+        var config = DdpmSchedulerConfig.FromFile(path);
+
+        Assert.Equal(expected, config.SetAlphaToOne);
     }
 
     [Fact]
