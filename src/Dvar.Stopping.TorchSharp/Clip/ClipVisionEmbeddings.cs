@@ -40,7 +40,7 @@ internal sealed class ClipVisionEmbeddings : nn.Module
         var patches = convolved.flatten(2).transpose(1, 2);
         var class_embeds = class_embedding.view(1, 1, -1).expand(batch, 1, -1);
         var embeddings = cat([class_embeds, patches], 1);
-        var position_ids = arange(embeddings.shape[1], dtype: ScalarType.Int64, device: embeddings.device).unsqueeze(0);
+        var position_ids = HeldScalar.Range(embeddings.shape[1], ScalarType.Int64, embeddings.device).unsqueeze(0);
         embeddings = embeddings.Plus(position_embedding.forward(position_ids));
         if (patch_embeds is not null)
         {

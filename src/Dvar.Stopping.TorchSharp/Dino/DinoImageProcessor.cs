@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Dino;
@@ -45,7 +46,7 @@ public sealed class DinoImageProcessor
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var resized = Resize(Quantize(images));
-        var rescaled = resized.to_type(ScalarType.Float64).mul(1.0 / 255).to_type(ScalarType.Float32);
+        var rescaled = resized.to_type(ScalarType.Float64).Times(1.0 / 255).to_type(ScalarType.Float32);
         var mean = tensor(Config.ImageMean.Select(m => (float)m).ToArray()).view(1, 3, 1, 1);
         var std = tensor(Config.ImageStd.Select(s => (float)s).ToArray()).view(1, 3, 1, 1);
         return rescaled.sub(mean).div(std).MoveToOuterDisposeScope();
@@ -71,8 +72,8 @@ public sealed class DinoImageProcessor
     internal static Tensor Quantize(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var unit = images.detach().to(ScalarType.Float32, CPU).div(2).add(0.5).clamp(0, 1);
-        return unit.mul(255).round().to_type(ScalarType.Byte).MoveToOuterDisposeScope();
+        var unit = images.detach().to(ScalarType.Float32, CPU).DividedBy(2).Plus(0.5).ClampedTo(0, 1);
+        return unit.Times(255).round().to_type(ScalarType.Byte).MoveToOuterDisposeScope();
     }
 
     /// <summary>Resizes 8-bit images <c>[n, C, H, W]</c> (CPU, uint8) to <c>[n, C, size, size]</c> with Pillow's bilinear filter.</summary>

@@ -101,6 +101,10 @@ internal static class ImplicitScalarScan
         bool banned = (type, name) switch
         {
             ("Scalar", "op_Implicit") => true,
+            // Tensor + Tensor and add(Tensor) pass an implicit alpha of 1 inside TorchSharp; addcdiv/addcmul a value of 1.
+            ("Tensor", "op_Addition") => true,
+            ("Tensor", "add" or "add_") => signature.ParameterTypes is ["Tensor"],
+            ("Tensor", "addcdiv" or "addcdiv_" or "addcmul" or "addcmul_") => signature.ParameterTypes.Length == 2,
             ("Tensor", _) when NumberOperators.Contains(name) => signature.ParameterTypes.Any(Numbers.Contains),
             _ => false,
         };

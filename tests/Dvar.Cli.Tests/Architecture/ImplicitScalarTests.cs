@@ -25,8 +25,9 @@ public sealed class ImplicitScalarTests
 
         Assert.Contains(found, f => f.Contains("Offenders: Scalar.op_Implicit(System.Double)", StringComparison.Ordinal));
         Assert.Contains(found, f => f.Contains("Offenders: Tensor.op_Multiply(Tensor, System.Single)", StringComparison.Ordinal));
+        Assert.Contains(found, f => f.Contains("Offenders: Tensor.op_Addition(Tensor, Tensor)", StringComparison.Ordinal));
     }
 
     /// <summary>Never called: the IL the scan must recognise.</summary>
-    internal static TorchSharp.torch.Tensor Offenders(TorchSharp.torch.Tensor t) => t.div(0.5) * 2f;
+    internal static TorchSharp.torch.Tensor Offenders(TorchSharp.torch.Tensor t) => (t.div(0.5) * 2f) + t;
 }

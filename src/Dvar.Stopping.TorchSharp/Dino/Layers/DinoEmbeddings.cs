@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -34,6 +35,6 @@ internal sealed class DinoEmbeddings : nn.Module<Tensor, Tensor>
         var patches = patch_embeddings.forward(pixel_values);
         var cls = cls_token.expand(patches.shape[0], -1, -1);
         var embeddings = cat([cls, patches], 1);
-        return embeddings.add(position_embeddings).MoveToOuterDisposeScope();
+        return embeddings.Plus(position_embeddings).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -34,8 +35,8 @@ internal sealed class DinoLayer : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor hidden_states)
     {
         using var scope = NewDisposeScope();
-        var attended = hidden_states + attention.forward(layernorm_before.forward(hidden_states));
-        var result = attended + output.forward(intermediate.forward(layernorm_after.forward(attended)));
+        var attended = hidden_states.Plus(attention.forward(layernorm_before.forward(hidden_states)));
+        var result = attended.Plus(output.forward(intermediate.forward(layernorm_after.forward(attended))));
         return result.MoveToOuterDisposeScope();
     }
 }

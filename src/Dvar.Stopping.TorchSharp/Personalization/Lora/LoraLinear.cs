@@ -63,8 +63,8 @@ internal sealed class LoraLinear : nn.Module<Tensor, Tensor>
         var result = nn.functional.linear(x, weight, bias);
         var update = lora.call(x.to_type(ScalarType.Float32)).Times(Scale);
         var output = result.dtype == ScalarType.Float32
-            ? result + update
-            : (result.to_type(ScalarType.Float32) + update).to_type(result.dtype);
+            ? result.Plus(update)
+            : result.to_type(ScalarType.Float32).Plus(update).to_type(result.dtype);
         return output.MoveToOuterDisposeScope();
     }
 
@@ -77,7 +77,7 @@ internal sealed class LoraLinear : nn.Module<Tensor, Tensor>
         using (no_grad())
         {
             var delta = lora.Up.matmul(lora.Down).Times(Scale);
-            fused = (weight.to_type(ScalarType.Float32) + delta).to_type(weight.dtype).DetachFromDisposeScope();
+            fused = weight.to_type(ScalarType.Float32).Plus(delta).to_type(weight.dtype).DetachFromDisposeScope();
         }
 
         var fusedBias = bias is null ? null : new Parameter(bias.detach().DetachFromDisposeScope(), requires_grad: false);

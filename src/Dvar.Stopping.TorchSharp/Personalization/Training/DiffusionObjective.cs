@@ -59,7 +59,7 @@ internal sealed class DiffusionObjective
             long rest = batch.Count - k;
             var instance = nn.functional.mse_loss(prediction.narrow(0, 0, k), target.narrow(0, 0, k));
             var prior = nn.functional.mse_loss(prediction.narrow(0, k, rest), target.narrow(0, k, rest));
-            loss = instance + prior.Times(_priorLossWeight);
+            loss = instance.Plus(prior.Times(_priorLossWeight));
         }
 
         return loss.MoveToOuterDisposeScope();

@@ -54,7 +54,7 @@ internal sealed class LatentPosteriorCache : IDisposable
         var mean = stack(means);
         var std = stack(stds);
         var noise = eps.to(mean.dtype, mean.device);
-        return (mean + (std * noise)).Times(_pipeline.Vae.ScalingFactor).MoveToOuterDisposeScope();
+        return mean.Plus(std * noise).Times(_pipeline.Vae.ScalingFactor).MoveToOuterDisposeScope();
     }
 
     /// <summary>Disposes every cached tensor.</summary>

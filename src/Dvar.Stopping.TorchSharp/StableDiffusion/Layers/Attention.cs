@@ -136,7 +136,7 @@ internal sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
 
         if (residual_connection)
         {
-            hidden_states = hidden_states + residual;
+            hidden_states = hidden_states.Plus(residual);
         }
 
         hidden_states = hidden_states.DividedBy(rescale_output_factor);

@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -49,17 +50,17 @@ internal sealed class BasicTransformerBlock : nn.Module<Tensor, Tensor, Tensor>
         // 1. Self-attention
         var norm_hidden_states = norm1.call(hidden_states);
         var attn_output = attn1.call(norm_hidden_states, null);
-        hidden_states = attn_output + hidden_states;
+        hidden_states = attn_output.Plus(hidden_states);
 
         // 2. Cross-attention
         norm_hidden_states = norm2.call(hidden_states);
         attn_output = attn2.call(norm_hidden_states, encoder_hidden_states);
-        hidden_states = attn_output + hidden_states;
+        hidden_states = attn_output.Plus(hidden_states);
 
         // 3. Feed-forward
         norm_hidden_states = norm3.call(hidden_states);
         var ff_output = ff.call(norm_hidden_states);
-        hidden_states = ff_output + hidden_states;
+        hidden_states = ff_output.Plus(hidden_states);
 
         return hidden_states.MoveToOuterDisposeScope();
     }

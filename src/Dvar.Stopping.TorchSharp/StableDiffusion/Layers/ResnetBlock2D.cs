@@ -79,7 +79,7 @@ internal sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
         {
             temb = nonlinearity.call(temb!);
             temb = time_emb_proj.call(temb)[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.None, TensorIndex.None];
-            hidden_states = hidden_states + temb;
+            hidden_states = hidden_states.Plus(temb);
         }
 
         hidden_states = norm2.call(hidden_states);
@@ -94,7 +94,7 @@ internal sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
             input_tensor = conv_shortcut.call(input_tensor);
         }
 
-        var output_tensor = (input_tensor + hidden_states).DividedBy(output_scale_factor);
+        var output_tensor = input_tensor.Plus(hidden_states).DividedBy(output_scale_factor);
 
         return output_tensor.MoveToOuterDisposeScope();
     }

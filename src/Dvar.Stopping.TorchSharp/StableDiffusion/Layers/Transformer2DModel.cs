@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -100,7 +101,7 @@ internal sealed class Transformer2DModel : nn.Module<Tensor, Tensor, Tensor>
             hidden_states = hidden_states.reshape(batch_size, height, width, inner_dim).permute(0, 3, 1, 2).contiguous();
         }
 
-        var output = hidden_states + residual;
+        var output = hidden_states.Plus(residual);
         return output.MoveToOuterDisposeScope();
     }
 }

@@ -101,7 +101,7 @@ public sealed partial class StableDiffusionPipeline
             var chunks = noise_pred.chunk(2, 0);
             var noise_pred_uncond = chunks[0];
             var noise_pred_text = chunks[1];
-            noise_pred = noise_pred_uncond + (noise_pred_text - noise_pred_uncond).Times(g);
+            noise_pred = noise_pred_uncond.Plus((noise_pred_text - noise_pred_uncond).Times(g));
         }
 
         return schedulerStep(noise_pred, timestep, sample).MoveToOuterDisposeScope();

@@ -163,7 +163,7 @@ public sealed class DdimScheduler : IDisposable
         if (Config.PredictionType == PredictionType.VPrediction)
         {
             predOriginal = sample.Times(sqrtAlphaProd) - modelOutput.Times(sqrtBetaProd);
-            predEpsilon = modelOutput.Times(sqrtAlphaProd) + sample.Times(sqrtBetaProd);
+            predEpsilon = modelOutput.Times(sqrtAlphaProd).Plus(sample.Times(sqrtBetaProd));
         }
         else
         {
@@ -176,7 +176,7 @@ public sealed class DdimScheduler : IDisposable
             predOriginal = predOriginal.ClampedTo(-Config.ClipSampleRange, Config.ClipSampleRange);
         }
 
-        var prevSample = predOriginal.Times(MathF.Sqrt(alphaProdPrev)) + predEpsilon.Times(MathF.Sqrt(1f - alphaProdPrev));
+        var prevSample = predOriginal.Times(MathF.Sqrt(alphaProdPrev)).Plus(predEpsilon.Times(MathF.Sqrt(1f - alphaProdPrev)));
         return new DdimStepOutput(prevSample.MoveToOuterDisposeScope(), predOriginal.MoveToOuterDisposeScope());
     }
 

@@ -66,7 +66,7 @@ public sealed class DdpmScheduler : IDisposable
         CheckPair(originalSamples, nameof(originalSamples), noise, nameof(noise));
         using var scope = NewDisposeScope();
         var (sqrtAlphaProd, sqrtOneMinusAlphaProd) = NoiseCoefficients(timesteps, originalSamples);
-        return ((sqrtAlphaProd * originalSamples) + (sqrtOneMinusAlphaProd * noise)).MoveToOuterDisposeScope();
+        return (sqrtAlphaProd * originalSamples).Plus(sqrtOneMinusAlphaProd * noise).MoveToOuterDisposeScope();
     }
 
     /// <summary>The velocity <c>v = √ᾱ_t · ε − √(1 − ᾱ_t) · x_0</c>, the v-prediction target.</summary>

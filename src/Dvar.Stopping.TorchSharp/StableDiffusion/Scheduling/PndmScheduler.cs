@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Tensors;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
 using static TorchSharp.torch;
 
@@ -207,20 +208,20 @@ public sealed class PndmScheduler : IDisposable
         }
         else if (_ets.Count == 1 && _counter == 1)
         {
-            output = (modelOutput + _ets[^1]) / 2;
+            output = modelOutput.Plus(_ets[^1]).DividedBy(2);
             from = _curSample ?? sample;
         }
         else if (_ets.Count == 2)
         {
-            output = ((3 * _ets[^1]) - _ets[^2]) / 2;
+            output = (_ets[^1].Times(3) - _ets[^2]).DividedBy(2);
         }
         else if (_ets.Count == 3)
         {
-            output = ((23 * _ets[^1]) - (16 * _ets[^2]) + (5 * _ets[^3])) / 12;
+            output = (_ets[^1].Times(23) - _ets[^2].Times(16)).Plus(_ets[^3].Times(5)).DividedBy(12);
         }
         else
         {
-            output = (1.0 / 24) * ((55 * _ets[^1]) - (59 * _ets[^2]) + (37 * _ets[^3]) - (9 * _ets[^4]));
+            output = ((_ets[^1].Times(55) - _ets[^2].Times(59)).Plus(_ets[^3].Times(37)) - _ets[^4].Times(9)).Times(1.0 / 24);
         }
 
         var prevSample = PreviousSample(from, current, previous, output).MoveToOuterDisposeScope();
@@ -305,12 +306,12 @@ public sealed class PndmScheduler : IDisposable
         var epsilon = modelOutput;
         if (Config.PredictionType == PredictionType.VPrediction)
         {
-            epsilon = (MathF.Sqrt(alphaProd) * modelOutput) + (MathF.Sqrt(betaProd) * sample);
+            epsilon = modelOutput.Times(MathF.Sqrt(alphaProd)).Plus(sample.Times(MathF.Sqrt(betaProd)));
         }
 
         var sampleCoeff = MathF.Sqrt(alphaProdPrev / alphaProd);
         var denominator = (alphaProd * MathF.Sqrt(betaProdPrev)) + MathF.Sqrt(alphaProd * betaProd * alphaProdPrev);
-        var prev = (sampleCoeff * sample) - ((alphaProdPrev - alphaProd) * epsilon / denominator);
+        var prev = sample.Times(sampleCoeff) - epsilon.Times(alphaProdPrev - alphaProd).DividedBy(denominator);
         return prev.MoveToOuterDisposeScope();
     }
 

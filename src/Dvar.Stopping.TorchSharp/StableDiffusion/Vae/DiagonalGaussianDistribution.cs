@@ -70,7 +70,7 @@ public sealed class DiagonalGaussianDistribution : IDisposable
 
         using var scope = NewDisposeScope();
         var eps = noise.to(Mean.dtype, Mean.device);
-        return (Mean + Std * eps).MoveToOuterDisposeScope();
+        return Mean.Plus(Std * eps).MoveToOuterDisposeScope();
     }
 
     /// <summary>Returns the mode, which is the mean (a new tensor owned by the caller).</summary>
