@@ -65,8 +65,10 @@ public sealed class PatienceCriterionTests
     public void Ctor_PaperPresets_MatchThePaper()
     {
         Assert.Equal((6, 0.02), (PatienceOptions.TextualInversion.Patience, PatienceOptions.TextualInversion.MinDelta));
-        Assert.Equal((6, 0.02), (PatienceOptions.DreamBoothLora.Patience, PatienceOptions.DreamBoothLora.MinDelta));
-        Assert.Equal((3, 0.04), (PatienceOptions.CustomDiffusion.Patience, PatienceOptions.CustomDiffusion.MinDelta));
+        // The authors' README (yandex-research/DVAR, "CLIP Early Stopping"): --method [inversion/custom/dreambooth],
+        // --early_stop_patience [6/6/3], --early_stop_eps [0.02/0.02/0.04].
+        Assert.Equal((3, 0.04), (PatienceOptions.DreamBoothLora.Patience, PatienceOptions.DreamBoothLora.MinDelta));
+        Assert.Equal((6, 0.02), (PatienceOptions.CustomDiffusion.Patience, PatienceOptions.CustomDiffusion.MinDelta));
     }
 
     [Theory]
