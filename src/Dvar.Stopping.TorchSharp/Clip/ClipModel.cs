@@ -88,7 +88,8 @@ public sealed class ClipModel : nn.Module
     /// Loading is strict: every parameter must be stored with its exact shape and nothing else may be (the int64
     /// <c>*.embeddings.position_ids</c> of older files excepted); a mismatch fails before any value is copied, naming the
     /// missing, unexpected and wrongly shaped tensors. openai/clip-vit-base-patch32 has no <c>model.safetensors</c> on its main
-    /// branch: use the file of its safetensors-conversion pull request or convert <c>pytorch_model.bin</c> once.
+    /// branch: its <c>pytorch_model.bin</c> is read by the allow-listed <see cref="Serialization.TorchCheckpointReader"/>,
+    /// which rebuilds tensors only and refuses any other pickled object.
     /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="folder"/> is empty, or <paramref name="dtype"/> is not a floating-point type.</exception>
     /// <exception cref="FileNotFoundException">The config or the weights file does not exist.</exception>
@@ -100,7 +101,8 @@ public sealed class ClipModel : nn.Module
             dtype,
             variant,
 
-            // The one place the weights file is chosen: model[.variant].safetensors (or its index), as for the SD text encoder.
+            // The one place the weights file is chosen: model[.variant].safetensors (or its index, or pytorch_model.bin), as for
+            // the SD text encoder.
             PretrainedLoader.TransformersWeightsName,
             config => config.Validate(),
             config => new ClipModel(config),

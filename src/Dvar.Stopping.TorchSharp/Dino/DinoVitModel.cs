@@ -31,9 +31,9 @@ namespace Dvar.Stopping.TorchSharp.Dino;
 public sealed class DinoVitModel : nn.Module<Tensor, Tensor>
 {
     /// <summary>
-    /// The weights file of a transformers model folder, without extension: <c>model.safetensors</c>. The one place the file is chosen
-    /// (<c>facebook/dino-vits16</c>'s main branch has only <c>pytorch_model.bin</c>; its <c>model.safetensors</c> is in the hub's
-    /// <c>refs/pr/1</c>).
+    /// The weights file of a transformers model folder, without extension: <c>model.safetensors</c>, or <c>pytorch_model.bin</c>
+    /// through the allow-listed <see cref="Serialization.TorchCheckpointReader"/> when there is no safetensors file
+    /// (<c>facebook/dino-vits16</c>'s main branch has only the <c>.bin</c>).
     /// </summary>
     private const string WeightsName = PretrainedLoader.TransformersWeightsName;
 
@@ -66,13 +66,14 @@ public sealed class DinoVitModel : nn.Module<Tensor, Tensor>
     /// <summary>Gets the configuration.</summary>
     public DinoConfig Config { get; }
 
-    /// <summary>Loads a transformers ViT folder: <c>config.json</c> and <c>model.safetensors</c> (or its sharded index), strictly.</summary>
+    /// <summary>Loads a transformers ViT folder: <c>config.json</c> and <c>model.safetensors</c> (or its sharded index, or
+    /// <c>pytorch_model.bin</c>), strictly.</summary>
     /// <param name="folder">The model folder, e.g. a download of <c>facebook/dino-vits16</c>.</param>
     /// <param name="device">The device of the parameters; null for the CPU.</param>
     /// <param name="dtype">The dtype of the parameters. Default float32.</param>
     /// <returns>The model in evaluation mode; the caller owns it.</returns>
     /// <exception cref="ArgumentException"><paramref name="dtype"/> is not a floating-point type.</exception>
-    /// <exception cref="FileNotFoundException">The config or weights file does not exist (the message says when only <c>pytorch_model.bin</c> is there).</exception>
+    /// <exception cref="FileNotFoundException">The config or weights file does not exist.</exception>
     /// <exception cref="InvalidDataException">
     /// The config is invalid, a file is damaged, or the weights do not match the config; the message names the file and every missing,
     /// unexpected and wrongly shaped tensor.
@@ -80,15 +81,6 @@ public sealed class DinoVitModel : nn.Module<Tensor, Tensor>
     public static DinoVitModel FromPretrained(string folder, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
-        string weights = Path.Combine(folder, WeightsName + ".safetensors");
-        string pickle = Path.Combine(folder, "pytorch_model.bin");
-        if (!File.Exists(weights) && !File.Exists(weights + ".index.json") && File.Exists(pickle))
-        {
-            throw new FileNotFoundException(
-                $"{folder}: only pytorch_model.bin is present; this loader reads {WeightsName}.safetensors (for facebook/dino-vits16, take model.safetensors from the hub's refs/pr/1 revision).",
-                weights);
-        }
-
         return PretrainedLoader.Load<DinoVitModel, DinoConfig>(
             folder,
             device,

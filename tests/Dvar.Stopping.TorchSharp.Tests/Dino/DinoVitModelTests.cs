@@ -133,15 +133,31 @@ public class DinoVitModelTests
     }
 
     [Fact]
-    public void FromPretrained_OnlyPickle_SaysSo()
+    public void FromPretrained_OnlyAPickleThatIsNotAZip_IsRefusedNamingTheFile()
     {
         using var dir = new TemporaryDirectory();
         File.Copy(Path.Combine(DinoFixture.Folder, "config.json"), Path.Combine(dir.Path, "config.json"));
         File.WriteAllBytes(Path.Combine(dir.Path, "pytorch_model.bin"), [1, 2, 3]);
 
-        var e = Assert.Throws<FileNotFoundException>(() => DinoVitModel.FromPretrained(dir.Path));
+        var e = Assert.Throws<InvalidDataException>(() => DinoVitModel.FromPretrained(dir.Path));
 
         Assert.Contains("pytorch_model.bin", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromPretrained_OnlyPytorchModelBin_LoadsTheSameWeightsAsTheSafetensorsTwin()
+    {
+        // facebook/dino-vits16's main branch ships only pytorch_model.bin; this one was written by torch.save from the fixture.
+        using var fromBin = DinoVitModel.FromPretrained(FixturePaths.Get("torch-pickle", "dino-tiny-bin"));
+        using var fromSafetensors = DinoVitModel.FromPretrained(DinoFixture.Folder);
+
+        var expected = fromSafetensors.state_dict();
+        var actual = fromBin.state_dict();
+        Assert.Equal(expected.Keys, actual.Keys);
+        foreach (var (name, tensor) in expected)
+        {
+            Assert.True(tensor.allclose(actual[name], rtol: 0, atol: 0), name);
+        }
     }
 
     [Fact]
