@@ -7,7 +7,8 @@ internal sealed record BenchmarkOptions
 {
     public const string Usage =
         "usage: Dvar.Stopping.Personalization.Benchmarks [--pipeline tiny|full] [--method textual-inversion|dreambooth-lora|custom-diffusion] "
-        + "[--resolution PX] [--warmup N] [--runs N] [--threads N] [--device cpu|cuda] [--dtype float32|float16|bfloat16] [--model DIR] [--fixtures DIR]";
+        + "[--resolution PX] [--warmup N] [--runs N] [--threads N] [--device cpu|cuda] [--dtype float32|float16|bfloat16] [--model DIR] [--fixtures DIR] "
+        + "[--clip-s STEPS] [--skip-ldet]";
 
     /// <summary>Gets "tiny" (the sd-tiny fixture) or "full" (SD1.5's configs with random weights, or --model).</summary>
     public string Pipeline { get; init; } = "tiny";
@@ -39,6 +40,12 @@ internal sealed record BenchmarkOptions
     /// <summary>Gets the tests/fixtures folder.</summary>
     public string Fixtures { get; init; } = FindFixtures();
 
+    /// <summary>Gets the denoising steps of a timed CLIP-s check (8 samples and their CLIP scores), or null for no check.</summary>
+    public int? ClipSSteps { get; init; }
+
+    /// <summary>Gets whether to skip the L_det timings (to time the training step and the CLIP-s check only).</summary>
+    public bool SkipDeterministicLoss { get; init; }
+
     public bool IsFull => Pipeline == "full";
 
     public int EffectiveWarmup => Warmup ?? (IsFull ? 1 : 3);
@@ -53,6 +60,13 @@ internal sealed record BenchmarkOptions
         for (int i = 0; i < args.Length; i += 2)
         {
             string name = args[i];
+            if (name == "--skip-ldet")
+            {
+                options = options with { SkipDeterministicLoss = true };
+                i--;
+                continue;
+            }
+
             string value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{name} needs a value. {Usage}");
             options = name switch
             {
@@ -66,6 +80,7 @@ internal sealed record BenchmarkOptions
                 "--dtype" when value is "float32" or "float16" or "bfloat16" => options with { Dtype = value },
                 "--model" => options with { Model = value, Pipeline = "full" },
                 "--fixtures" => options with { Fixtures = value },
+                "--clip-s" => options with { ClipSSteps = Integer(name, value) },
                 _ => throw new ArgumentException($"unknown option or value: {name} {value}. {Usage}"),
             };
         }

@@ -9,13 +9,16 @@ namespace Dvar.Stopping.Personalization.Benchmarks;
 /// <see cref="PersonalizationTrainer"/> (no evaluation), then <see cref="DeterministicEvaluator.Evaluate"/> at batch 8 and 2.</summary>
 internal static class MethodBenchmark
 {
-    public static MethodMeasurement Measure(string methodName, StableDiffusionPipeline pipeline, string images, int resolution, int warmup, int runs, TextWriter log)
+    public static MethodMeasurement Measure(
+        string methodName, StableDiffusionPipeline pipeline, string images, int resolution, BenchmarkOptions options, TextWriter log)
     {
         using var method = Create(methodName);
         method.Attach(pipeline);
         using var data = new ConceptData(
             ConceptImages.Load(images, new ConceptImageOptions { Resolution = resolution }), method.Defaults.Templates, method.Placeholder);
         long trainable = method.TrainableParameters.Sum(p => p.Parameter.numel());
+        int warmup = options.EffectiveWarmup;
+        int runs = options.EffectiveRuns;
         string output = Directory.CreateTempSubdirectory("dvar-bench-run-").FullName;
         try
         {
@@ -36,11 +39,23 @@ internal static class MethodBenchmark
             var training = Timing.Of(clock.StepSeconds(warmup));
             log.WriteLine($"  {methodName}: training step (batch {method.Defaults.BatchSize}) {training} s");
 
-            var batch8 = TimeEvaluation(method, data, 8, warmup, runs);
-            log.WriteLine($"  {methodName}: L_det batch 8 {batch8} s");
-            var batch2 = TimeEvaluation(method, data, 2, warmup, runs);
-            log.WriteLine($"  {methodName}: L_det batch 2 {batch2} s");
-            return new MethodMeasurement(methodName, trainable, method.Defaults.BatchSize, training, batch8, batch2);
+            Timing? batch8 = null, batch2 = null;
+            if (!options.SkipDeterministicLoss)
+            {
+                batch8 = TimeEvaluation(method, data, 8, warmup, runs);
+                log.WriteLine($"  {methodName}: L_det batch 8 {batch8} s");
+                batch2 = TimeEvaluation(method, data, 2, warmup, runs);
+                log.WriteLine($"  {methodName}: L_det batch 2 {batch2} s");
+            }
+
+            if (options.ClipSSteps is not { } steps)
+            {
+                return new MethodMeasurement(methodName, trainable, method.Defaults.BatchSize, training, batch8, batch2);
+            }
+
+            var (sampling, scoring) = ClipSBenchmark.Measure(pipeline, data, options.Fixtures, options.IsFull, resolution, steps, warmup, runs, log);
+            log.WriteLine($"  {methodName}: CLIP-s check ({steps} steps) sampling {sampling} s, scoring {scoring} s");
+            return new MethodMeasurement(methodName, trainable, method.Defaults.BatchSize, training, batch8, batch2, sampling, scoring);
         }
         finally
         {

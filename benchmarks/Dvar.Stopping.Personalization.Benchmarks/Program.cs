@@ -43,7 +43,7 @@ foreach (string method in options.Methods)
     try
     {
         log.WriteLine($"{method} on the {(options.IsFull ? "full-size" : "tiny")} pipeline, {resolution} px images ({latent}x{latent} latents), {device.type} {dtype}:");
-        results.Add(MethodBenchmark.Measure(method, pipeline, images, resolution, options.EffectiveWarmup, options.EffectiveRuns, log));
+        results.Add(MethodBenchmark.Measure(method, pipeline, images, resolution, options, log));
     }
     finally
     {
@@ -55,13 +55,29 @@ log.WriteLine(MachineInfo.LoadAverage());
 log.WriteLine();
 log.WriteLine($"pipeline: {(options.IsFull ? options.Model ?? "SD1.5 structure, random weights" : "sd-tiny fixture")}; latents {latent}x{latent}; {device.type} {dtype}; libtorch threads {get_num_threads()}; runs {options.EffectiveRuns} after {options.EffectiveWarmup} warm-up; seconds, median (min-max)");
 log.WriteLine();
-log.WriteLine("| method | trainable parameters | training step, batch 2 | L_det, batch 8 | L_det, batch 2 | batch 8 / step | batch 2 / step |");
-log.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-foreach (var r in results)
+if (!options.SkipDeterministicLoss)
 {
-    log.WriteLine(
-        $"| {r.Method} | {r.TrainableParameters:N0} | {r.TrainingStep} | {r.EvaluationBatch8} | {r.EvaluationBatch2} | " +
-        $"{r.EvaluationBatch8.Median / r.TrainingStep.Median:F2} | {r.EvaluationBatch2.Median / r.TrainingStep.Median:F2} |");
+    log.WriteLine("| method | trainable parameters | training step, batch 2 | L_det, batch 8 | L_det, batch 2 | batch 8 / step | batch 2 / step |");
+    log.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+    foreach (var r in results)
+    {
+        log.WriteLine(
+            $"| {r.Method} | {r.TrainableParameters:N0} | {r.TrainingStep} | {r.EvaluationBatch8} | {r.EvaluationBatch2} | " +
+            $"{r.EvaluationBatch8!.Value.Median / r.TrainingStep.Median:F2} | {r.EvaluationBatch2!.Value.Median / r.TrainingStep.Median:F2} |");
+    }
+}
+
+if (options.ClipSSteps is { } clipSteps)
+{
+    log.WriteLine();
+    log.WriteLine($"| method | training step, batch 2 | CLIP-s sampling, 8 images x {clipSteps} steps | CLIP scoring | check / step |");
+    log.WriteLine("|---|---:|---:|---:|---:|");
+    foreach (var r in results)
+    {
+        log.WriteLine(
+            $"| {r.Method} | {r.TrainingStep} | {r.ClipSSampling} | {r.ClipSScoring} | " +
+            $"{(r.ClipSSampling!.Value.Median + r.ClipSScoring!.Value.Median) / r.TrainingStep.Median:F1} |");
+    }
 }
 
 return 0;

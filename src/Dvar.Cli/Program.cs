@@ -35,6 +35,7 @@ internal static class Program
             new GenerateCommand(session),
             new PlotCommand(),
             new DemoCommand(session),
+            new EvaluateCommand(session),
         };
         var parse = root.Parse(args);
         var command = CommandPath(parse.CommandResult);

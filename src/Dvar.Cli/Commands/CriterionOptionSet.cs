@@ -12,16 +12,19 @@ internal sealed class CriterionOptionSet
     private readonly Option<double?> _threshold;
     private readonly Option<int?> _lag = CliOptions.Number<int>("--lag", "ema: lag n (1 to 10000000).");
     private readonly Option<double?> _smoothing = CliOptions.Number<double>("--smoothing", "ema: smoothing a in (0, 1] (default 0.1).");
-    private readonly Option<int?> _patience = CliOptions.Number<int>("--patience", "patience: misses allowed before stopping.");
-    private readonly Option<double?> _minDelta = CliOptions.Number<double>("--min-delta", "patience: ε, the least improvement that counts (default 0).");
+    private readonly Option<int?> _patience = CliOptions.Number<int>("--patience", "patience, clip-s: misses allowed before stopping (clip-s default: the method's, TI 6, DreamBooth-LoRA 3, Custom Diffusion 6).");
+    private readonly Option<double?> _minDelta = CliOptions.Number<double>("--min-delta", "patience, clip-s: ε, the least improvement that counts (default 0; clip-s: TI 0.02, DreamBooth-LoRA 0.04, Custom Diffusion 0.02).");
     private readonly Option<long?> _steps = CliOptions.Number<long>("--steps", "fixed: budget S, the observation at which it stops.");
 
     /// <summary>Creates the options.</summary>
     /// <param name="required">Whether <c>--criterion</c> must be given (replay) or defaults to DVAR (train).</param>
     /// <param name="dvarDefaults">How the help text states DVAR's defaults, e.g. <c>"310"</c> and <c>"0.15"</c>.</param>
-    public CriterionOptionSet(bool required, (string Window, string Threshold) dvarDefaults)
+    /// <param name="sampling">Whether <c>clip-s</c>, which samples images during training, is a choice (train only).</param>
+    public CriterionOptionSet(bool required, (string Window, string Threshold) dvarDefaults, bool sampling = false)
     {
-        var choices = Enum.GetValues<CriterionKind>().ToDictionary(CriterionFactory.NameOf, kind => (CriterionKind?)kind);
+        var choices = Enum.GetValues<CriterionKind>()
+            .Where(kind => sampling || kind != CriterionKind.ClipS)
+            .ToDictionary(CriterionFactory.NameOf, kind => (CriterionKind?)kind);
         _criterion = CliOptions.Choice("--criterion", required ? "The stopping criterion." : "The stopping criterion (default dvar).", choices);
         _criterion.Required = required;
         _window = CliOptions.Number<int>("--window", $"dvar: window N (default {dvarDefaults.Window}); hall, trend: window n. 2 to 10000000.");

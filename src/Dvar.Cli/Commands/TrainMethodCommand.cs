@@ -11,7 +11,7 @@ internal sealed class TrainMethodCommand : Command
     private readonly TrainMethod _method;
     private readonly CliSession _session;
     private readonly ModelOptionSet _model = new();
-    private readonly CriterionOptionSet _criterion = new(required: false, ("the method's preset", "the method's preset"));
+    private readonly CriterionOptionSet _criterion = new(required: false, ("the method's preset", "the method's preset"), sampling: true);
     private readonly Option<string?> _images = CliOptions.Text("--images", "DIR", "The concept's images (.jpg, .jpeg, .png, .webp; 3-5 photos are typical).", required: true);
     private readonly Option<string?> _token = CliOptions.Text("--token", "TOKEN", "The new token that names the concept in prompts, e.g. \"<cat-toy>\".", required: true);
     private readonly Option<string?> _initToken;
@@ -33,6 +33,10 @@ internal sealed class TrainMethodCommand : Command
     private readonly Option<bool> _resume = new("--resume") { Description = "Continue from the newest checkpoint in --out (repeat the run's options)." };
     private readonly Option<bool> _overwrite = new("--overwrite") { Description = "Train afresh into an --out that holds an earlier run; its files are replaced as the new run writes them (without it, such a folder is refused)." };
     private readonly Option<int?> _progressEvery = CliOptions.Number<int>("--progress-every", "When standard error is not a terminal, print progress every N steps (default 10).");
+    private readonly Option<string?> _clip = CliOptions.Text("--clip", "DIR", "A Hugging Face CLIP folder: score samples every --score-every steps (scores.csv, history.png); needed by --criterion clip-s.");
+    private readonly Option<int?> _scoreEvery = CliOptions.Number<int>("--score-every", "With --clip: sample and score every F steps (default 50, the authors' CLIP-s frequency).");
+    private readonly Option<int?> _scoreSteps = CliOptions.Number<int>("--score-steps", "With --clip: denoising steps of each sample (default: the authors', 50; 200 for DreamBooth-LoRA).");
+    private readonly Option<string?> _scorePrompts = CliOptions.Text("--score-prompts", "FILE", "With --clip: validation prompts (one per line, {} for the token) to score too (default: training prompts only).");
     private readonly Option<OutputFormat> _format = CliOptions.Format("text: progress and a summary (default); json: the summary as one JSON object on standard output.");
     private readonly Option<bool> _verbose = new("--verbose") { Description = "Log at Information level (default Warning) to standard error." };
     private readonly Option<int?> _vectors = CliOptions.Number<int>("--vectors", "Textual Inversion: vectors of the token, 1 to 75 (default 1).");
@@ -67,7 +71,7 @@ internal sealed class TrainMethodCommand : Command
         }
 
         _criterion.AddTo(this);
-        foreach (var option in new Option[] { _classImages, _classPrompt, _templates, _resolution, _centerCrop, _checkpointEvery, _resume, _overwrite, _progressEvery, _format, _verbose })
+        foreach (var option in new Option[] { _classImages, _classPrompt, _templates, _resolution, _centerCrop, _checkpointEvery, _resume, _overwrite, _clip, _scoreEvery, _scoreSteps, _scorePrompts, _progressEvery, _format, _verbose })
         {
             Options.Add(option);
         }
@@ -133,6 +137,10 @@ internal sealed class TrainMethodCommand : Command
             CheckpointEvery = parse.GetValue(_checkpointEvery),
             Resume = parse.GetValue(_resume),
             Overwrite = parse.GetValue(_overwrite),
+            Clip = parse.GetValue(_clip),
+            ScoreEvery = parse.GetValue(_scoreEvery),
+            ScoreSteps = parse.GetValue(_scoreSteps),
+            ScorePrompts = parse.GetValue(_scorePrompts),
             ProgressEvery = parse.GetValue(_progressEvery) ?? 10,
             Format = parse.GetValue(_format),
             Verbose = parse.GetValue(_verbose),

@@ -1,3 +1,4 @@
+using Dvar.Cli.Output;
 using Dvar.Demo.World;
 using Dvar.Stopping.TorchSharp.Personalization;
 
@@ -27,12 +28,12 @@ internal sealed record DemoJobResult(
     string GridPath)
 {
     /// <summary>Gets the Pearson correlation of the training loss with the step: near 0 when the loss says nothing.</summary>
-    public double TrainLossStepCorrelation => DemoStatistics.Pearson(
+    public double TrainLossStepCorrelation => SummaryStatistics.Pearson(
         [.. Enumerable.Range(1, TrainLoss.Count).Select(s => (double)s)], [.. TrainLoss]);
 
     /// <summary>Gets the Pearson correlation of L_det with the train image score over the scored steps: strongly negative
     /// when L_det tracks quality (the paper's Table 3: -0.62).</summary>
-    public double DeterministicLossScoreCorrelation => DemoStatistics.Pearson(
+    public double DeterministicLossScoreCorrelation => SummaryStatistics.Pearson(
         [.. Scores.Select(s => DeterministicLoss[(int)s.Step])], [.. Scores.Select(s => s.Scores.TrainImage)]);
 
     /// <summary>Gets the Pearson correlation of the training loss (moving average over the score interval) with the train
@@ -44,7 +45,7 @@ internal sealed record DemoJobResult(
             var scored = Scores.Where(s => s.Step > 0).ToArray();
             int window = DemoRecipe.BudgetScoreEvery;
             var averaged = scored.Select(s => TrainLoss.Skip((int)Math.Max(0, s.Step - window)).Take((int)Math.Min(window, s.Step)).Average()).ToArray();
-            return DemoStatistics.Pearson(averaged, [.. scored.Select(s => s.Scores.TrainImage)]);
+            return SummaryStatistics.Pearson(averaged, [.. scored.Select(s => s.Scores.TrainImage)]);
         }
     }
 }

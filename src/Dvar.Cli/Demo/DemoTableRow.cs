@@ -1,3 +1,4 @@
+using Dvar.Cli.Output;
 using Dvar.Cli.Training;
 
 namespace Dvar.Cli.Demo;
@@ -39,12 +40,12 @@ internal sealed record DemoTableRow(
                     method,
                     kind,
                     runs.Count,
-                    DemoStatistics.MeanStd([.. runs.Select(r => (double)r.StepsTrained)]),
-                    DemoStatistics.MeanStd([.. runs.Select(r => r.ChargedTime.TotalSeconds)]),
-                    DemoStatistics.MeanStd([.. runs.Select(r => r.Quality.TrainImage)]),
-                    DemoStatistics.MeanStd([.. runs.Select(r => r.Quality.ValidationImage)]),
-                    DemoStatistics.MeanStd([.. runs.Select(r => r.Quality.ValidationText)]),
-                    DemoStatistics.MeanStd([.. runs.Select(r => r.Quality.ConceptAccuracy)])));
+                    SummaryStatistics.MeanStd([.. runs.Select(r => (double)r.StepsTrained)]),
+                    SummaryStatistics.MeanStd([.. runs.Select(r => r.ChargedTime.TotalSeconds)]),
+                    SummaryStatistics.MeanStd([.. runs.Select(r => r.Quality.TrainImage)]),
+                    SummaryStatistics.MeanStd([.. runs.Select(r => r.Quality.ValidationImage)]),
+                    SummaryStatistics.MeanStd([.. runs.Select(r => r.Quality.ValidationText)]),
+                    SummaryStatistics.MeanStd([.. runs.Select(r => r.Quality.ConceptAccuracy)])));
             }
         }
 

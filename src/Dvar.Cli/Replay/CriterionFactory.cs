@@ -19,6 +19,7 @@ internal static class CriterionFactory
         [CriterionKind.Trend] = [("--window", true), ("--threshold", true)],
         [CriterionKind.Patience] = [("--patience", true), ("--min-delta", false)],
         [CriterionKind.Fixed] = [("--steps", true)],
+        [CriterionKind.ClipS] = [("--patience", false), ("--min-delta", false)],
     };
 
     private static readonly Dictionary<string, string> OptionOfProperty = new(StringComparer.Ordinal)
@@ -35,23 +36,26 @@ internal static class CriterionFactory
     /// <summary>The value of <c>--criterion</c> for each kind.</summary>
     /// <param name="kind">The kind.</param>
     /// <returns>Its lower-case name, the same as the criterion's <see cref="IStoppingCriterion.Name"/>.</returns>
-    public static string NameOf(CriterionKind kind) => kind.ToString().ToLowerInvariant();
+    public static string NameOf(CriterionKind kind) => kind == CriterionKind.ClipS ? "clip-s" : kind.ToString().ToLowerInvariant();
 
     /// <summary>Builds the criterion.</summary>
     /// <param name="kind">Which criterion.</param>
     /// <param name="parameters">The options given on the command line.</param>
     /// <param name="dvarDefaults">DVAR's window and threshold where <c>--window</c> or <c>--threshold</c> is not given;
     /// null for the Textual Inversion preset (N = 310, α = 0.15).</param>
-    /// <returns>A fresh criterion with the default non-finite policy (stop).</returns>
+    /// <param name="clipSDefaults">CLIP-s's patience and ε where <c>--patience</c> or <c>--min-delta</c> is not given (a
+    /// training method's preset); null for the Textual Inversion preset (6, 0.02).</param>
+    /// <returns>A fresh criterion with the default non-finite policy (stop); for <see cref="CriterionKind.ClipS"/> the
+    /// <see cref="PatienceCriterion"/> that reads the sample scores.</returns>
     /// <exception cref="UsageException">An option does not apply to <paramref name="kind"/>, a required one is
     /// missing, or a value is out of range; the message names the option.</exception>
-    public static IStoppingCriterion Create(CriterionKind kind, CriterionParameters parameters, DvarOptions? dvarDefaults = null)
+    public static IStoppingCriterion Create(CriterionKind kind, CriterionParameters parameters, DvarOptions? dvarDefaults = null, PatienceOptions? clipSDefaults = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         CheckOptions(kind, parameters);
         try
         {
-            return Build(kind, parameters, dvarDefaults ?? DvarOptions.TextualInversion);
+            return Build(kind, parameters, dvarDefaults ?? DvarOptions.TextualInversion, clipSDefaults ?? PatienceOptions.TextualInversion);
         }
         catch (ArgumentOutOfRangeException e) when (e.ParamName is { } property && OptionOfProperty.TryGetValue(property, out var option))
         {
@@ -62,7 +66,7 @@ internal static class CriterionFactory
         }
     }
 
-    private static IStoppingCriterion Build(CriterionKind kind, CriterionParameters p, DvarOptions dvarDefaults) => kind switch
+    private static IStoppingCriterion Build(CriterionKind kind, CriterionParameters p, DvarOptions dvarDefaults, PatienceOptions clipSDefaults) => kind switch
     {
         CriterionKind.Dvar => new DvarCriterion(new DvarOptions
         {
@@ -78,6 +82,11 @@ internal static class CriterionFactory
             ? new PatienceOptions { Patience = p.Patience!.Value, MinDelta = minDelta }
             : new PatienceOptions { Patience = p.Patience!.Value }),
         CriterionKind.Fixed => new FixedBudgetCriterion(new FixedBudgetOptions { Budget = p.Steps!.Value }),
+        CriterionKind.ClipS => new PatienceCriterion(new PatienceOptions
+        {
+            Patience = p.Patience ?? clipSDefaults.Patience,
+            MinDelta = p.MinDelta ?? clipSDefaults.MinDelta,
+        }),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown criterion kind."),
     };
 

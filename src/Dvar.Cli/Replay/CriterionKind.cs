@@ -20,4 +20,8 @@ internal enum CriterionKind
 
     /// <summary><c>fixed</c>: a fixed budget of observations.</summary>
     Fixed,
+
+    /// <summary><c>clip-s</c> (<c>dvar train</c> only): the paper's CLIP-s baseline, patience on the CLIP image score of
+    /// samples drawn every F steps.</summary>
+    ClipS,
 }

@@ -73,6 +73,18 @@ internal sealed record TrainRequest
     /// <summary><c>--checkpoint-every</c>.</summary>
     public int? CheckpointEvery { get; init; }
 
+    /// <summary><c>--clip</c>: the CLIP folder that scores samples during training, or null for no scoring.</summary>
+    public string? Clip { get; init; }
+
+    /// <summary><c>--score-every</c>: the steps between scorings.</summary>
+    public int? ScoreEvery { get; init; }
+
+    /// <summary><c>--score-steps</c>: the denoising steps of each sample.</summary>
+    public int? ScoreSteps { get; init; }
+
+    /// <summary><c>--score-prompts</c>: a file of validation prompt templates to score too.</summary>
+    public string? ScorePrompts { get; init; }
+
     /// <summary><c>--resume</c>: continue from the newest checkpoint in <see cref="Output"/>.</summary>
     public bool Resume { get; init; }
 

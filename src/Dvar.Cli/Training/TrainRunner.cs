@@ -1,11 +1,13 @@
 using System.Globalization;
 using Dvar.Cli.Diagnostics;
+using Dvar.Cli.Evaluation;
 using Dvar.Cli.Input;
 using Dvar.Cli.Models;
 using Dvar.Cli.Output;
 using Dvar.Cli.Plotting;
 using Dvar.Cli.Replay;
 using Dvar.Stopping;
+using Dvar.Stopping.Criteria;
 using Dvar.Stopping.TorchSharp.Personalization;
 using Dvar.Stopping.TorchSharp.StableDiffusion;
 
@@ -44,10 +46,12 @@ internal static class TrainRunner
         using var data = LoadConcept(request, pipeline, method, templates ?? method.Defaults.Templates);
         WarnAboutLongPrompts(pipeline, data, error, command);
         var kind = request.Criterion ?? CriterionKind.Dvar;
-        var criterion = CriterionFactory.Create(kind, request.CriterionParameters, method.Defaults.Dvar);
-        var options = Options(request, method, data, criterion);
+        var criterion = CriterionFactory.Create(kind, request.CriterionParameters, method.Defaults.Dvar, ClipSPreset(request.Method));
+        using var clip = request.Clip is { } clipFolder ? MetricLoader.LoadClip(clipFolder, request.Model) : null;
+        using var scorer = clip is null ? null : Guarded(() => new ConceptScorer(clip, data, ScorerOptions(request, method)));
+        var options = Options(request, method, data, criterion, kind == CriterionKind.ClipS, scorer);
         var line = new ProgressLine(error, session.ProgressIsTerminal);
-        var display = new TrainingProgressDisplay(line, request.ProgressEvery, criterion.Name, ShownThreshold(kind, request.CriterionParameters, method));
+        var display = new TrainingProgressDisplay(line, request.ProgressEvery, CriterionFactory.NameOf(kind), ShownThreshold(kind, request.CriterionParameters, method, request.Method));
         var trainer = Guarded(() => new PersonalizationTrainer(options, logger, display));
         string? checkpoint = folder.Checkpoint;
         TrainingResult result;
@@ -145,6 +149,16 @@ internal static class TrainRunner
             throw new UsageException("Prior preservation needs both --class-images and --class-prompt; only one was given.");
         }
 
+        if (request.Criterion == CriterionKind.ClipS && request.Clip is null)
+        {
+            throw new UsageException("--criterion clip-s needs --clip DIR, the CLIP model that scores the samples (the paper's: openai/clip-vit-base-patch32).");
+        }
+
+        if (request.Clip is null && (request.ScoreEvery is not null || request.ScoreSteps is not null || request.ScorePrompts is not null))
+        {
+            throw new UsageException("--score-every, --score-steps and --score-prompts apply only with --clip DIR.");
+        }
+
         CheckFolder("--images", request.Images);
         if (request.ClassImages is { } classImages)
         {
@@ -208,9 +222,35 @@ internal static class TrainRunner
         }
     }
 
-    private static PersonalizationTrainerOptions Options(TrainRequest request, PersonalizationMethod method, ConceptData data, IStoppingCriterion criterion)
+    /// <summary>The authors' CLIP-s preset of each method (<see cref="PatienceOptions"/>): TI 6 / 0.02, DreamBooth-LoRA
+    /// 3 / 0.04, Custom Diffusion 6 / 0.02.</summary>
+    private static PatienceOptions ClipSPreset(TrainMethod method) => method switch
     {
-        var defaults = new PersonalizationTrainerOptions { Method = method, Data = data, OutputFolder = request.Output, Criterion = criterion };
+        TrainMethod.TextualInversion => PatienceOptions.TextualInversion,
+        TrainMethod.DreamBoothLora => PatienceOptions.DreamBoothLora,
+        _ => PatienceOptions.CustomDiffusion,
+    };
+
+    /// <summary>What each scoring samples: 8 training prompts with the authors' seed 37, guidance and steps
+    /// (<see cref="AuthorsSampling"/>) unless <c>--score-steps</c>, and <c>--score-prompts</c> if given.</summary>
+    private static ConceptScorerOptions ScorerOptions(TrainRequest request, PersonalizationMethod method)
+    {
+        var defaults = new ConceptScorerOptions();
+        return defaults with
+        {
+            Steps = request.ScoreSteps ?? AuthorsSampling.Steps(method.Name),
+            GuidanceScale = AuthorsSampling.Guidance(method.Name),
+            ValidationTemplates = request.ScorePrompts is { } file ? PromptFile.Read("--score-prompts", file) : [],
+        };
+    }
+
+    /// <summary>The trainer's options. CLIP-s stops on the sample scores: the trainer then evaluates no L_det (unless
+    /// <c>--eval-every</c> asks for it) and its L_det criterion is a budget that never fires before the step cap.</summary>
+    private static PersonalizationTrainerOptions Options(
+        TrainRequest request, PersonalizationMethod method, ConceptData data, IStoppingCriterion criterion, bool clipS, ConceptScorer? scorer)
+    {
+        var lossCriterion = clipS ? new FixedBudgetCriterion(new FixedBudgetOptions { Budget = (request.MaxSteps ?? method.Defaults.MaxSteps) + 1L }) : criterion;
+        var defaults = new PersonalizationTrainerOptions { Method = method, Data = data, OutputFolder = request.Output, Criterion = lossCriterion };
         return defaults with
         {
             MaxSteps = request.MaxSteps,
@@ -220,8 +260,14 @@ internal static class TrainRunner
             TrainingSeed = request.Seed ?? defaults.TrainingSeed,
             EvaluationSeed = request.EvaluationSeed ?? defaults.EvaluationSeed,
             EvaluationBatchSize = request.EvaluationBatchSize ?? defaults.EvaluationBatchSize,
-            EvaluationFrequency = request.EvaluationFrequency ?? defaults.EvaluationFrequency,
+            EvaluationFrequency = request.EvaluationFrequency ?? (clipS ? 0 : defaults.EvaluationFrequency),
             CheckpointInterval = request.CheckpointEvery ?? defaults.CheckpointInterval,
+            Scoring = scorer is null ? null : new SampleScoringOptions
+            {
+                Scorer = scorer,
+                Every = request.ScoreEvery ?? 50,
+                Criterion = clipS ? criterion : null,
+            },
         };
     }
 
@@ -260,11 +306,12 @@ internal static class TrainRunner
         return true;
     });
 
-    private static double? ShownThreshold(CriterionKind kind, CriterionParameters p, PersonalizationMethod method) => kind switch
+    private static double? ShownThreshold(CriterionKind kind, CriterionParameters p, PersonalizationMethod method, TrainMethod trainMethod) => kind switch
     {
         CriterionKind.Dvar => p.Threshold ?? method.Defaults.Dvar.Threshold,
         CriterionKind.Fixed => p.Steps,
         CriterionKind.Patience => p.Patience,
+        CriterionKind.ClipS => p.Patience ?? ClipSPreset(trainMethod).Patience,
         _ => p.Threshold,
     };
 

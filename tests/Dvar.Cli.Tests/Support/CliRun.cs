@@ -30,6 +30,9 @@ internal sealed record CliRun(int ExitCode, string Output, string Error)
         return new CliRun(exitCode, output.ToString(), error.ToString());
     }
 
+    /// <summary>Asserts success (exit code 0), showing standard error otherwise.</summary>
+    public void AssertSucceeded() => Assert.True(ExitCode == 0, $"exit code {ExitCode}: {Error}");
+
     /// <summary>Asserts a failure: the exit code, nothing on standard output, and one line on standard error that
     /// contains every fragment and no stack trace.</summary>
     public void AssertFails(int exitCode, params string[] fragments)

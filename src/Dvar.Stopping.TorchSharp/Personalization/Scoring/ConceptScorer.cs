@@ -17,14 +17,16 @@ namespace Dvar.Stopping.TorchSharp.Personalization;
 public sealed class ConceptScorer : IDisposable
 {
     private readonly Tensor _referenceFeatures;
+    private readonly Tensor? _dinoReferenceFeatures;
 
     /// <summary>Initializes a new instance of the <see cref="ConceptScorer"/> class.</summary>
     /// <param name="metric">The image-text model (not owned).</param>
     /// <param name="data">The concept: its images (the references) and training templates; its placeholder fills the prompts.</param>
     /// <param name="options">What to sample; null for the defaults.</param>
+    /// <param name="dino">A second image model (DINO) for <see cref="ConceptScores.DinoImage"/> (not owned); null for none.</param>
     /// <exception cref="ArgumentNullException"><paramref name="metric"/> or <paramref name="data"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is invalid (the parameter names it).</exception>
-    public ConceptScorer(IImageTextMetric metric, ConceptData data, ConceptScorerOptions? options = null)
+    public ConceptScorer(IImageTextMetric metric, ConceptData data, ConceptScorerOptions? options = null, IImageMetric? dino = null)
     {
         ArgumentNullException.ThrowIfNull(metric);
         ArgumentNullException.ThrowIfNull(data);
@@ -41,10 +43,15 @@ public sealed class ConceptScorer : IDisposable
         using var references = data.Images.Gather([.. Enumerable.Range(0, n).Select(i => (long)i)], new bool[n]);
         using var noGrad = no_grad();
         _referenceFeatures = Normalized(metric.ImageFeatures(references)).MoveToOuterDisposeScope();
+        Dino = dino;
+        _dinoReferenceFeatures = dino is null ? null : Normalized(dino.ImageFeatures(references)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Gets the image-text model.</summary>
     public IImageTextMetric Metric { get; }
+
+    /// <summary>Gets the second image model (DINO), or null.</summary>
+    public IImageMetric? Dino { get; }
 
     /// <summary>Gets what is sampled.</summary>
     public ConceptScorerOptions Options { get; }
@@ -79,7 +86,7 @@ public sealed class ConceptScorer : IDisposable
     public ConceptSamples Sample(StableDiffusionPipeline pipeline, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
-        var generation = new GenerationOptions { Steps = Options.Steps, GuidanceScale = Options.GuidanceScale, Seed = Options.Seed, Sampler = Options.Sampler };
+        var generation = new GenerationOptions { Steps = Options.Steps, GuidanceScale = Options.GuidanceScale, Seed = Options.Seed, Sampler = Options.Sampler, Width = Options.ImageSize, Height = Options.ImageSize };
         using var scope = NewDisposeScope();
         var train = ToSigned(pipeline.GenerateBatch(TrainPrompts, generation, cancellationToken));
         Tensor? validation = ValidationPrompts.Count > 0
@@ -97,15 +104,18 @@ public sealed class ConceptScorer : IDisposable
         ArgumentNullException.ThrowIfNull(samples);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        double trainImage = PairedSimilarity(samples.TrainImages);
+        var trainFeatures = Normalized(Metric.ImageFeatures(samples.TrainImages));
+        double trainImage = PairedSimilarity(trainFeatures, _referenceFeatures);
+        double allPairs = trainFeatures.matmul(_referenceFeatures.t()).to_type(ScalarType.Float64).mean().item<double>();
+        double? dinoImage = Dino is null ? null : PairedSimilarity(Normalized(Dino.ImageFeatures(samples.TrainImages)), _dinoReferenceFeatures!);
         if (samples.ValidationImages is not { } validation)
         {
-            return new ConceptScores(trainImage, null, null);
+            return new ConceptScores(trainImage, null, null) { TrainImageAllPairs = allPairs, DinoImage = dinoImage };
         }
 
-        double validationImage = PairedSimilarity(validation);
+        double validationImage = PairedSimilarity(Normalized(Metric.ImageFeatures(validation)), _referenceFeatures);
         double validationText = Metric.TextAlignment(validation, ValidationTexts).to_type(ScalarType.Float64).mean().item<double>();
-        return new ConceptScores(trainImage, validationImage, validationText);
+        return new ConceptScores(trainImage, validationImage, validationText) { TrainImageAllPairs = allPairs, DinoImage = dinoImage };
     }
 
     /// <summary>Samples and scores the pipeline's current parameters.</summary>
@@ -121,7 +131,11 @@ public sealed class ConceptScorer : IDisposable
     }
 
     /// <summary>Frees the cached reference features.</summary>
-    public void Dispose() => _referenceFeatures.Dispose();
+    public void Dispose()
+    {
+        _referenceFeatures.Dispose();
+        _dinoReferenceFeatures?.Dispose();
+    }
 
     private static Tensor ToSigned(Tensor unit)
     {
@@ -140,13 +154,12 @@ public sealed class ConceptScorer : IDisposable
         }
     }
 
-    /// <summary>The mean cosine similarity of sample i with reference i mod n.</summary>
-    private double PairedSimilarity(Tensor images)
+    /// <summary>The mean cosine similarity of sample i with reference i mod n (both normalised).</summary>
+    private static double PairedSimilarity(Tensor features, Tensor references)
     {
         using var scope = NewDisposeScope();
-        var features = Normalized(Metric.ImageFeatures(images));
-        long n = _referenceFeatures.shape[0];
-        var paired = _referenceFeatures.index_select(0, HeldScalar.WithInteger(n, HeldScalar.Range(features.shape[0]).remainder));
+        long n = references.shape[0];
+        var paired = references.index_select(0, HeldScalar.WithInteger(n, HeldScalar.Range(features.shape[0]).remainder));
         return (features * paired).sum(1).to_type(ScalarType.Float64).mean().item<double>();
     }
 }

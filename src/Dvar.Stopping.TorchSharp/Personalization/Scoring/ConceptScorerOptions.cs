@@ -5,7 +5,8 @@ namespace Dvar.Stopping.TorchSharp.Personalization;
 
 /// <summary>What a <see cref="ConceptScorer"/> samples: how many images from which prompts, and the sampler's settings.</summary>
 /// <remarks>The defaults follow the paper's authors: 8 samples from the training prompts, 2 per validation prompt, a fixed
-/// sampling seed of 37, 50 denoising steps with guidance 7.5 (their Textual Inversion setting).</remarks>
+/// sampling seed of 37, 50 denoising steps of the model folder's scheduler with guidance 7.5 (their Textual Inversion
+/// setting; 6 for DreamBooth-LoRA and Custom Diffusion, which <c>dvar evaluate</c> and <c>dvar train --clip</c> apply).</remarks>
 public sealed record ConceptScorerOptions
 {
     /// <summary>The number of samples from the training prompts (prompt i uses template i mod the template count).</summary>
@@ -25,10 +26,14 @@ public sealed record ConceptScorerOptions
     public int Steps { get; init; } = 50;
 
     /// <summary>The sampler.</summary>
-    /// <value>Default <see cref="SamplerKind.Ddim"/> (η = 0), this scorer's sampler before PNDM existed, so scores stay
-    /// comparable. <see cref="SamplerKind.FolderDefault"/> or <see cref="SamplerKind.Pndm"/> samples as the paper's authors
-    /// did with SD v1.5 (PNDM, 50 steps).</value>
-    public SamplerKind Sampler { get; init; } = SamplerKind.Ddim;
+    /// <value>Default <see cref="SamplerKind.FolderDefault"/>: the scheduler the model folder names, as the paper's authors
+    /// sample (SD v1.5's folder names PNDM). <see cref="SamplerKind.Ddim"/> for DDIM (η = 0), which <c>dvar demo</c> uses.</value>
+    public SamplerKind Sampler { get; init; } = SamplerKind.FolderDefault;
+
+    /// <summary>The side of the square samples in pixels.</summary>
+    /// <value>A multiple of the pipeline's size factor (64 for SD v1.5); null (default) for the model's own size, 512 for SD
+    /// v1.5, as the authors sample.</value>
+    public int? ImageSize { get; init; }
 
     /// <summary>The classifier-free guidance scale.</summary>
     /// <value>Finite, at least 0. Default 7.5.</value>

@@ -6,4 +6,15 @@ namespace Dvar.Stopping.TorchSharp.Personalization;
 /// <param name="ValidationImage">"Val img": the same for samples from the validation prompts; null without validation prompts.</param>
 /// <param name="ValidationText">"Val txt": the mean <see cref="IImageTextMetric.TextAlignment"/> of the validation samples with
 /// their prompts, the placeholder removed; null without validation prompts.</param>
-public sealed record ConceptScores(double TrainImage, double? ValidationImage, double? ValidationText);
+public sealed record ConceptScores(double TrainImage, double? ValidationImage, double? ValidationText)
+{
+    /// <summary>Gets "Train img" over all pairs: the mean cosine similarity of every training sample with every concept image
+    /// (the paired <see cref="TrainImage"/> depends on which image a sample is paired with; this does not).</summary>
+    /// <value>Null when the scores were made without it.</value>
+    public double? TrainImageAllPairs { get; init; }
+
+    /// <summary>Gets "DINO img": <see cref="TrainImage"/> computed with the features of a second image model (DINO, as the
+    /// authors' <c>dino_scores.py</c> logs it), sample i paired with concept image i mod n.</summary>
+    /// <value>Null without a second image model.</value>
+    public double? DinoImage { get; init; }
+}

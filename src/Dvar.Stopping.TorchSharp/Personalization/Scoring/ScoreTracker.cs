@@ -113,17 +113,20 @@ internal sealed class ScoreTracker : IDisposable
         return Best.Step;
     }
 
-    /// <summary>Writes <c>step,train_img,val_img,val_txt</c>, one line per scoring.</summary>
+    /// <summary>Writes <c>step,train_img,val_img,val_txt,train_img_all_pairs,dino_img</c>, one line per scoring (empty cells
+    /// where a score was not computed).</summary>
     /// <param name="path">The file (replaced atomically).</param>
     public void WriteCsv(string path) => AtomicFile.WriteAllText(path, writer =>
     {
-        writer.WriteLine("step,train_img,val_img,val_txt");
+        writer.WriteLine("step,train_img,val_img,val_txt,train_img_all_pairs,dino_img");
         foreach (var (step, scores) in _history)
         {
             writer.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{step},{scores.TrainImage:R},{(scores.ValidationImage is { } vi ? vi.ToString("R", CultureInfo.InvariantCulture) : string.Empty)},{(scores.ValidationText is { } vt ? vt.ToString("R", CultureInfo.InvariantCulture) : string.Empty)}"));
+                $"{step},{scores.TrainImage:R},{Cell(scores.ValidationImage)},{Cell(scores.ValidationText)},{Cell(scores.TrainImageAllPairs)},{Cell(scores.DinoImage)}"));
         }
+
+        static string Cell(double? value) => value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
     });
 
     /// <summary>Writes the tracker's state into a checkpoint folder being built.</summary>
@@ -139,6 +142,8 @@ internal sealed class ScoreTracker : IDisposable
                 ["trainImage"] = MonitorStateJson.FromDouble(scores.TrainImage),
                 ["validationImage"] = MonitorStateJson.FromDouble(scores.ValidationImage),
                 ["validationText"] = MonitorStateJson.FromDouble(scores.ValidationText),
+                ["trainImageAllPairs"] = MonitorStateJson.FromDouble(scores.TrainImageAllPairs),
+                ["dinoImage"] = MonitorStateJson.FromDouble(scores.DinoImage),
             });
         }
 
@@ -186,7 +191,12 @@ internal sealed class ScoreTracker : IDisposable
                 var scores = new ConceptScores(
                     MonitorStateJson.ReadNullableDouble(entry, "trainImage") ?? throw new FormatException("a history entry has no trainImage"),
                     MonitorStateJson.ReadNullableDouble(entry, "validationImage"),
-                    MonitorStateJson.ReadNullableDouble(entry, "validationText"));
+                    MonitorStateJson.ReadNullableDouble(entry, "validationText"))
+                {
+                    // Absent in checkpoints written before these scores existed.
+                    TrainImageAllPairs = MonitorStateJson.ReadNullableDouble(entry, "trainImageAllPairs"),
+                    DinoImage = MonitorStateJson.ReadNullableDouble(entry, "dinoImage"),
+                };
                 _history.Add(new ScoredStep(entry["step"]!.GetValue<long>(), scores));
             }
 

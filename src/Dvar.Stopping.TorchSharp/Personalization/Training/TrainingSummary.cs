@@ -7,7 +7,8 @@ namespace Dvar.Stopping.TorchSharp.Personalization;
 
 /// <summary>Writes <c>training-summary.json</c>: how a run ended, its settings, timings and outputs.</summary>
 /// <remarks>Fields: <c>format</c> (<c>dvar-stopping/training-summary</c>), <c>version</c> (1), <c>method</c>,
-/// <c>placeholder</c>, <c>stepsTrained</c>, <c>maxSteps</c>, <c>stopReason</c>, <c>criterion</c> (<c>name</c>,
+/// <c>placeholder</c>, <c>images</c> (the full path of the concept's image folder), <c>templates</c> (the caption templates, for
+/// <c>dvar evaluate</c>'s training prompts), <c>stepsTrained</c>, <c>maxSteps</c>, <c>stopReason</c>, <c>criterion</c> (<c>name</c>,
 /// <c>reason</c>, <c>statistic</c>, <c>threshold</c>, <c>firedBy</c>), <c>finalDeterministicLoss</c>, <c>bestStep</c>,
 /// <c>bestDeterministicLoss</c>, <c>run</c> (the options a resume must repeat), <c>trainingSeconds</c>,
 /// <c>evaluationSeconds</c>, <c>scoringSeconds</c>, <c>savedStep</c>, <c>scoring</c> (null without sample scoring: <c>metric</c>,
@@ -36,6 +37,8 @@ internal static class TrainingSummary
             ["version"] = 1,
             ["method"] = options.Method.Name,
             ["placeholder"] = options.Method.Placeholder,
+            ["images"] = Path.GetFullPath(options.Data.Images.Folder),
+            ["templates"] = new JsonArray([.. options.Data.Templates.Templates.Select(t => (JsonNode?)JsonValue.Create(t))]),
             ["stepsTrained"] = result.StepsTrained,
             ["maxSteps"] = options.EffectiveMaxSteps,
             ["stopReason"] = result.StopReason.ToString(),

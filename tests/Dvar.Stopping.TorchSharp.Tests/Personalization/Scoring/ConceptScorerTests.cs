@@ -54,6 +54,54 @@ public class ConceptScorerTests
     }
 
     [Fact]
+    public void Score_AllPairsAndSecondImageMetric_EqualTheirNaiveFormulas()
+    {
+        using var folder = new TemporaryDirectory();
+        using var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
+        using var data = TinyConcept.Create(folder, placeholder: "toy");
+        var metric = new PixelMetric();
+        var second = new SquaredPixelMetric();
+        using var scorer = new ConceptScorer(metric, data, Quick, second);
+
+        using var samples = scorer.Sample(pipeline);
+        var scores = scorer.Score(samples);
+
+        int n = data.Images.Count;
+        long k = samples.TrainImages.shape[0];
+        double all = 0, paired = 0;
+        for (int i = 0; i < k; i++)
+        {
+            using var sample = samples.TrainImages[i];
+            for (int j = 0; j < n; j++)
+            {
+                using var reference = data.Images.GetImage(j, flip: false);
+                all += Cosine(PixelMetric.Features(sample), PixelMetric.Features(reference));
+            }
+
+            using var pairedReference = data.Images.GetImage(i % n, flip: false);
+            paired += Cosine(SquaredPixelMetric.Features(sample), SquaredPixelMetric.Features(pairedReference));
+        }
+
+        Assert.Equal(all / (k * n), scores.TrainImageAllPairs!.Value, 1e-6);
+        Assert.Equal(paired / k, scores.DinoImage!.Value, 1e-6);
+        Assert.NotEqual(scores.TrainImage, scores.DinoImage!.Value);
+    }
+
+    [Fact]
+    public void Score_WithoutSecondImageMetric_HasNoDinoScore()
+    {
+        using var folder = new TemporaryDirectory();
+        using var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
+        using var data = TinyConcept.Create(folder, placeholder: "toy");
+        using var scorer = new ConceptScorer(new PixelMetric(), data, Quick with { ValidationTemplates = [] });
+
+        var scores = scorer.Score(pipeline);
+
+        Assert.Null(scores.DinoImage);
+        Assert.NotNull(scores.TrainImageAllPairs);
+    }
+
+    [Fact]
     public void Score_ValidationTexts_AreThePromptsWithoutThePlaceholder()
     {
         using var folder = new TemporaryDirectory();

@@ -33,13 +33,15 @@ public class TrainerScoringTests
 
         Assert.Equal([0L, 4, 8], run.Result.Scores.Select(s => s.Step));
         string[] rows = run.Scores!.TrimEnd('\n').Split('\n');
-        Assert.Equal("step,train_img,val_img,val_txt", rows[0]);
+        Assert.Equal("step,train_img,val_img,val_txt,train_img_all_pairs,dino_img", rows[0]);
         Assert.Equal(run.Result.Scores.Count, rows.Length - 1);
         for (int i = 0; i < run.Result.Scores.Count; i++)
         {
             var cells = rows[i + 1].Split(',');
             Assert.Equal(run.Result.Scores[i].Step, long.Parse(cells[0], CultureInfo.InvariantCulture));
             Assert.Equal(run.Result.Scores[i].Scores.TrainImage, double.Parse(cells[1], CultureInfo.InvariantCulture));
+            Assert.Equal(run.Result.Scores[i].Scores.TrainImageAllPairs, double.Parse(cells[4], CultureInfo.InvariantCulture));
+            Assert.Equal(string.Empty, cells[5]);
         }
 
         Assert.Equal(TrainingStopReason.StepCap, run.Result.StopReason);
