@@ -160,7 +160,7 @@ internal sealed class DemoJob
         using var scorer = new ConceptScorer(metric, data, DemoQualityOptions.Final);
         pipeline.Unet.eval();
         pipeline.TextEncoder.eval();
-        using var samples = scorer.Sample(pipeline, cancellationToken);
+        using var samples = scorer.Sample(pipeline, cancellationToken: cancellationToken);
         var scores = scorer.Score(samples);
         double concept = ConceptAccuracy(metric, samples.TrainImages);
         double validationConcept = ConceptAccuracy(metric, samples.ValidationImages!);

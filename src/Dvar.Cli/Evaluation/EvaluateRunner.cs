@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dvar.Cli.Input;
 using Dvar.Cli.Models;
+using Dvar.Cli.Output;
 using Dvar.Cli.Training;
 using Dvar.Demo.Output;
 using Dvar.Demo.World;
@@ -50,15 +51,19 @@ internal static class EvaluateRunner
         foreach (var target in targets)
         {
             session.Cancellation.ThrowIfCancellationRequested();
-            error.WriteLine($"dvar evaluate: {target.Name} ({target.Method}): sampling and scoring ...");
+            var line = new ProgressLine(error, session.ProgressIsTerminal);
+            line.Show($"dvar evaluate: {target.Name} ({target.Method}): loading the model and the artifact", milestone: true);
             try
             {
-                rows.Add(Evaluate(target, request, validation, clip, dino, folder?.Path, session.Cancellation));
+                rows.Add(Evaluate(target, request, validation, clip, dino, folder?.Path, line, session.Cancellation));
             }
             catch (OperationCanceledException e) when (session.Cancellation.IsCancellationRequested)
             {
+                line.End();
                 throw new CommandCancelledException("cancelled; the rows evaluated so far were not written.", e);
             }
+
+            line.End();
         }
 
         var table = EvaluationTable.Create(rows, clip.Name, dino?.Name);
@@ -68,12 +73,19 @@ internal static class EvaluateRunner
             AtomicFile.WriteAllText(Path.Combine(folder.Path, EvaluationOutputFolder.JsonFile), w => w.Write(table.ToJson().ToJsonString(EvaluationTable.Indented)));
         }
 
-        output.Write(request.Format == Output.OutputFormat.Json ? table.ToJson().ToJsonString() + Environment.NewLine : table.ToMarkdown());
+        output.Write(request.Format == OutputFormat.Json ? table.ToJson().ToJsonString() + Environment.NewLine : table.ToMarkdown());
         return ExitCodes.Success;
     }
 
     private static EvaluationRow Evaluate(
-        EvaluationTarget target, EvaluateRequest request, IReadOnlyList<string> validation, IImageTextMetric clip, IImageMetric? dino, string? outFolder, CancellationToken cancellationToken)
+        EvaluationTarget target,
+        EvaluateRequest request,
+        IReadOnlyList<string> validation,
+        IImageTextMetric clip,
+        IImageMetric? dino,
+        string? outFolder,
+        ProgressLine line,
+        CancellationToken cancellationToken)
     {
         using var pipeline = PipelineLoader.Load(request.Model);
         string placeholder = ApplyArtifacts(pipeline, target);
@@ -92,7 +104,10 @@ internal static class EvaluateRunner
             ValidationTemplates = validation,
         };
         using var scorer = Guarded(() => new ConceptScorer(clip, data, options, dino));
-        using var samples = scorer.Sample(pipeline, cancellationToken);
+        var progress = new SynchronousProgress<ConceptSamplingProgress>(p => line.Show(
+            $"dvar evaluate: {target.Name}: {(p.Validation ? "validation" : "training")} prompts, denoising step {p.Denoising.Step}/{p.Denoising.TotalSteps}",
+            milestone: p.Denoising.Step == p.Denoising.TotalSteps));
+        using var samples = scorer.Sample(pipeline, progress, cancellationToken);
         var scores = scorer.Score(samples);
         string? saved = outFolder is null ? null : SaveSamples(outFolder, target, samples);
         return new EvaluationRow(target, placeholder, scores, saved);

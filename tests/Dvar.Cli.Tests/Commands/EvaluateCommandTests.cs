@@ -33,6 +33,21 @@ public sealed class EvaluateCommandTests
     }
 
     [Fact]
+    public void Evaluate_Progress_ReportsEachBatchOnStandardError()
+    {
+        using var training = new TinyTraining();
+        CliRun.Of(training.Args("textual-inversion", "--max-steps", "1")).AssertSucceeded();
+
+        var run = CliRun.Of(["evaluate", "--model", Fixtures.SdTiny, "--clip", Fixtures.ClipTiny, "--run", training.Output, .. Quick]);
+
+        Assert.Equal(0, run.ExitCode);
+        // sd-tiny names PNDM: 2 steps visit 3 timesteps. Standard error is not a terminal here, so each batch's last step is a line.
+        Assert.Contains("dvar evaluate: out: training prompts, denoising step 3/3", run.Error, StringComparison.Ordinal);
+        Assert.Contains("dvar evaluate: out: validation prompts, denoising step 3/3", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("step 2/3", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Evaluate_TwoRuns_AddsTheirMeanAndSampleStd()
     {
         using var a = new TinyTraining();

@@ -77,20 +77,23 @@ public sealed class ConceptScorer : IDisposable
         return string.Join(' ', template.Replace("{}", " ", StringComparison.Ordinal).Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
 
-    /// <summary>Generates the samples with the pipeline's current parameters.</summary>
+    /// <summary>Generates the samples with the pipeline's current parameters, reporting each denoising step.</summary>
     /// <param name="pipeline">The pipeline, with the concept's method attached.</param>
+    /// <param name="progress">Told after each denoising step of each batch, on the calling thread; null for none.</param>
     /// <param name="cancellationToken">Checked between denoising steps.</param>
     /// <returns>The samples; the caller disposes them.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="pipeline"/> is null.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-    public ConceptSamples Sample(StableDiffusionPipeline pipeline, CancellationToken cancellationToken = default)
+    public ConceptSamples Sample(StableDiffusionPipeline pipeline, IProgress<ConceptSamplingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         var generation = new GenerationOptions { Steps = Options.Steps, GuidanceScale = Options.GuidanceScale, Seed = Options.Seed, Sampler = Options.Sampler, Width = Options.ImageSize, Height = Options.ImageSize };
         using var scope = NewDisposeScope();
-        var train = ToSigned(pipeline.GenerateBatch(TrainPrompts, generation, cancellationToken));
+        var trainProgress = progress is null ? null : new Forward(p => progress.Report(new ConceptSamplingProgress(false, p)));
+        var validationProgress = progress is null ? null : new Forward(p => progress.Report(new ConceptSamplingProgress(true, p)));
+        var train = ToSigned(pipeline.GenerateBatch(TrainPrompts, generation, trainProgress, cancellationToken));
         Tensor? validation = ValidationPrompts.Count > 0
-            ? ToSigned(pipeline.GenerateBatch(ValidationPrompts, generation with { Seed = Options.Seed + 1 }, cancellationToken))
+            ? ToSigned(pipeline.GenerateBatch(ValidationPrompts, generation with { Seed = Options.Seed + 1 }, validationProgress, cancellationToken))
             : null;
         return new ConceptSamples(train.MoveToOuterDisposeScope(), TrainPrompts, validation?.MoveToOuterDisposeScope(), ValidationPrompts);
     }
@@ -126,7 +129,7 @@ public sealed class ConceptScorer : IDisposable
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public ConceptScores Score(StableDiffusionPipeline pipeline, CancellationToken cancellationToken = default)
     {
-        using var samples = Sample(pipeline, cancellationToken);
+        using var samples = Sample(pipeline, cancellationToken: cancellationToken);
         return Score(samples);
     }
 
@@ -135,6 +138,12 @@ public sealed class ConceptScorer : IDisposable
     {
         _referenceFeatures.Dispose();
         _dinoReferenceFeatures?.Dispose();
+    }
+
+    /// <summary>Passes each report on synchronously, on the sampling thread (no <see cref="SynchronizationContext"/> hop).</summary>
+    private sealed class Forward(Action<GenerationProgress> report) : IProgress<GenerationProgress>
+    {
+        public void Report(GenerationProgress value) => report(value);
     }
 
     private static Tensor ToSigned(Tensor unit)

@@ -52,6 +52,7 @@ public sealed partial class StableDiffusionPipeline
     /// <param name="prompts">One or more prompts; image i is drawn for prompt i.</param>
     /// <param name="options">Steps, guidance, seed and size; <see cref="GenerationOptions.NumImages"/> is ignored (one image per
     /// prompt). Null for the defaults.</param>
+    /// <param name="progress">Told after each denoising step; null for none.</param>
     /// <param name="cancellationToken">Checked before each denoising step.</param>
     /// <returns>[prompts.Count, 3, height, width] in [0, 1] in the VAE's dtype on <see cref="Device"/>; the caller owns it.</returns>
     /// <remarks>The initial latents <c>[n, c, h, w]</c> are one draw from a CPU generator seeded with <see cref="GenerationOptions.Seed"/>,
@@ -61,7 +62,11 @@ public sealed partial class StableDiffusionPipeline
     /// <exception cref="NotSupportedException">The sampler is the folder's and the folder names a scheduler this library does not
     /// sample with (see <see cref="ResolveSampler"/>).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public Tensor GenerateBatch(IReadOnlyList<string> prompts, GenerationOptions? options = null, CancellationToken cancellationToken = default)
+    public Tensor GenerateBatch(
+        IReadOnlyList<string> prompts,
+        GenerationOptions? options = null,
+        IProgress<GenerationProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prompts);
         if (prompts.Count == 0)
@@ -79,7 +84,7 @@ public sealed partial class StableDiffusionPipeline
         var texts = options.UsesGuidance ? [.. Enumerable.Repeat(options.NegativePrompt, prompts.Count), .. prompts] : prompts;
         var promptEmbeddings = EncodePrompts(texts);
         var latents = InitialLatents(prompts.Count, height / VaeScaleFactor, width / VaeScaleFactor, options.Seed);
-        var denoised = DenoiseLatents(latents, promptEmbeddings, options.Steps, options.GuidanceScale, sampler, null, cancellationToken);
+        var denoised = DenoiseLatents(latents, promptEmbeddings, options.Steps, options.GuidanceScale, sampler, progress, cancellationToken);
         return DecodeLatents(denoised).MoveToOuterDisposeScope();
     }
 
