@@ -31,4 +31,22 @@ internal static class ArgumentMessages
             ? option + message[parameter.Length..]
             : $"{option}: {message}");
     }
+
+    /// <summary>Runs library code whose argument errors are the user's options, and names the option in the message.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="action">The library call.</param>
+    /// <param name="optionOfParameter">The command-line option of each parameter or property name.</param>
+    /// <returns>What <paramref name="action"/> returns.</returns>
+    /// <exception cref="UsageException">The call threw an <see cref="ArgumentException"/>.</exception>
+    public static T Guard<T>(Func<T> action, IReadOnlyDictionary<string, string> optionOfParameter)
+    {
+        try
+        {
+            return action();
+        }
+        catch (ArgumentException e)
+        {
+            throw ToUsage(e, optionOfParameter);
+        }
+    }
 }

@@ -157,17 +157,7 @@ internal sealed class PlotCommand : Command
         return File.Exists(scores) && !string.Equals(scores, full, StringComparison.Ordinal) ? scores : null;
     }
 
-    private static T Guarded<T>(Func<T> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (ArgumentException e)
-        {
-            throw ArgumentMessages.ToUsage(e, OptionOfParameter);
-        }
-    }
+    private static T Guarded<T>(Func<T> action) => ArgumentMessages.Guard(action, OptionOfParameter);
 
     private static void Guarded(Action action) => Guarded(() =>
     {

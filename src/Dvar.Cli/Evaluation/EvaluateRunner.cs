@@ -171,31 +171,7 @@ internal static class EvaluateRunner
         }
     }
 
-    private static T Load<T>(string option, string path, Func<T> load)
-    {
-        try
-        {
-            return load();
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or UnauthorizedAccessException)
-        {
-            throw new InputDataException($"{option} '{path}' does not load: {e.Message}", innerException: e);
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException($"{option} '{path}': {ArgumentMessages.Describe(e)}");
-        }
-    }
+    private static T Load<T>(string option, string path, Func<T> load) => OptionFile.Load(option, path, load);
 
-    private static T Guarded<T>(Func<T> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (ArgumentException e)
-        {
-            throw ArgumentMessages.ToUsage(e, OptionOfParameter);
-        }
-    }
+    private static T Guarded<T>(Func<T> action) => ArgumentMessages.Guard(action, OptionOfParameter);
 }

@@ -179,25 +179,7 @@ internal static class GenerateRunner
         return prompt;
     }
 
-    private static T Load<T>(string option, string path, Func<T> load)
-    {
-        try
-        {
-            return load();
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or UnauthorizedAccessException)
-        {
-            throw new InputDataException($"{option} '{path}' does not load: {e.Message}", innerException: e);
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException($"{option} '{path}': {ArgumentMessages.Describe(e)}");
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new UsageException($"{option} '{path}': {e.Message}");
-        }
-    }
+    private static T Load<T>(string option, string path, Func<T> load) => OptionFile.Load(option, path, load);
 
     private static void Write(TextWriter output, OutputFormat format, IReadOnlyList<string> paths, GeneratedImage first, string prompt, GenerationOptions options)
     {

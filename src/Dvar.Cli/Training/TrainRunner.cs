@@ -288,17 +288,7 @@ internal static class TrainRunner
     }
 
     /// <summary>Runs library code whose argument errors are the user's options, and names the option in the message.</summary>
-    private static T Guarded<T>(Func<T> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (ArgumentException e)
-        {
-            throw ArgumentMessages.ToUsage(e, MethodBuilder.OptionOfParameter);
-        }
-    }
+    private static T Guarded<T>(Func<T> action) => ArgumentMessages.Guard(action, MethodBuilder.OptionOfParameter);
 
     private static void Guarded(Action action) => Guarded(() =>
     {
