@@ -91,12 +91,8 @@ public sealed class DdimScheduler : IDisposable
         var steps = Config.NumTrainTimesteps;
         ArgumentOutOfRangeException.ThrowIfLessThan(numInferenceSteps, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(numInferenceSteps, steps);
-        var ratio = steps / numInferenceSteps;
-        var timesteps = new int[numInferenceSteps];
-        for (var i = 0; i < numInferenceSteps; i++)
-        {
-            timesteps[i] = ((numInferenceSteps - 1 - i) * ratio) + Config.StepsOffset;
-        }
+        var timesteps = InferenceTimesteps.Ascending(Config, numInferenceSteps);
+        Array.Reverse(timesteps);
 
         if (timesteps[0] >= steps)
         {

@@ -114,7 +114,7 @@ public sealed class PndmScheduler : IDisposable
         var steps = Config.NumTrainTimesteps;
         ArgumentOutOfRangeException.ThrowIfLessThan(numInferenceSteps, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(numInferenceSteps, steps);
-        var ascending = InferenceTimesteps(numInferenceSteps);
+        var ascending = InferenceTimesteps.Ascending(Config, numInferenceSteps);
         if (ascending.Any(t => t < 0 || t >= steps))
         {
             throw new ArgumentOutOfRangeException(
@@ -247,52 +247,6 @@ public sealed class PndmScheduler : IDisposable
     {
         using var scope = NewDisposeScope();
         return tensor.detach().clone().DetachFromDisposeScope();
-    }
-
-    /// <summary>numpy's <c>round</c>: to the nearest integer, halves to even.</summary>
-    private static int RoundHalfEven(double value) => (int)Math.Round(value, MidpointRounding.ToEven);
-
-    /// <summary>The N inference timesteps in ascending order, per <c>timestep_spacing</c>, computed as diffusers does with numpy
-    /// (float64 <c>arange</c>/<c>linspace</c>, round half to even).</summary>
-    private int[] InferenceTimesteps(int n)
-    {
-        var steps = Config.NumTrainTimesteps;
-        switch (Config.TimestepSpacing)
-        {
-            case TimestepSpacing.Leading:
-            {
-                var ratio = steps / n;
-                return [.. Enumerable.Range(0, n).Select(i => (i * ratio) + Config.StepsOffset)];
-            }
-
-            case TimestepSpacing.Trailing:
-            {
-                // np.arange(T, 0, -T/N): length ceil(T / (T/N)); entries start + i·δ with δ = (start − T/N) − start.
-                var ratio = (double)steps / n;
-                var length = (int)Math.Ceiling((0.0 - steps) / -ratio);
-                var delta = (steps - ratio) - steps;
-                var descending = new int[length];
-                for (var i = 0; i < length; i++)
-                {
-                    var value = i == 0 ? steps : i == 1 ? steps - ratio : steps + (i * delta);
-                    descending[i] = RoundHalfEven(value) - 1;
-                }
-
-                Array.Reverse(descending);
-                return descending;
-            }
-
-            case TimestepSpacing.Linspace:
-            {
-                // np.linspace(0, T − 1, N): i · ((T − 1)/(N − 1)), the last entry exactly T − 1.
-                var last = steps - 1;
-                var step = n > 1 ? (double)last / (n - 1) : 0;
-                return [.. Enumerable.Range(0, n).Select(i => n > 1 && i == n - 1 ? last : RoundHalfEven(i * step))];
-            }
-
-            default:
-                throw new ArgumentOutOfRangeException(nameof(n), Config.TimestepSpacing, "Unknown timestep_spacing.");
-        }
     }
 
     /// <summary>diffusers' <c>_get_prev_sample</c>: x_t at <paramref name="timestep"/> to the sample at <paramref name="previous"/>.</summary>
