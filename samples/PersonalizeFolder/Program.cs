@@ -5,6 +5,7 @@ using PersonalizeFolder;
 
 // Textual Inversion on a diffusers Stable Diffusion v1.x folder, stopped by DVAR, then one image with the learned token.
 // Usage: PersonalizeFolder MODEL_DIR IMAGES_DIR TOKEN INIT_TOKEN OUT_DIR [MAX_STEPS]
+// INIT_TOKEN is a vocabulary entry, as the paper's authors look it up: ktn (their choice) or toy</w> (the word "toy").
 if (args.Length is < 5 or > 6)
 {
     Console.Error.WriteLine("usage: PersonalizeFolder MODEL_DIR IMAGES_DIR TOKEN INIT_TOKEN OUT_DIR [MAX_STEPS]");
@@ -24,12 +25,14 @@ Console.CancelKeyPress += (_, e) =>
 // 1. The pipeline (CPU, float32; pass device: torch.CUDA and dtype: ScalarType.Float16 with a CUDA backend).
 using var pipeline = StableDiffusionPipeline.FromPretrained(modelFolder);
 
-// 2. The method: a new token whose embedding starts from the initializer word's; everything else stays frozen.
+// 2. The method, under the authors' recipe (the dynamics DVAR's preset was tuned on): a new token whose embedding starts from
+//    the initializer's; everything else stays frozen.
 using var method = new TextualInversion(new TextualInversionOptions { Token = token, InitializerToken = initToken });
 method.Attach(pipeline);
 
-// 3. The concept: the folder's images at the model's resolution, captioned with the 27 object templates.
-var images = ConceptImages.Load(imagesFolder, new ConceptImageOptions { Resolution = pipeline.DefaultImageSize });
+// 3. The concept: the folder's images at the model's resolution, prepared as the recipe does (the authors centre-crop),
+//    captioned with the recipe's templates (the authors' 57).
+var images = ConceptImages.Load(imagesFolder, method.Defaults.ImageOptions(pipeline.DefaultImageSize));
 using var data = new ConceptData(images, method.Defaults.Templates, method.Placeholder);
 
 // 4. Train: the paper's setup (batch 2, lr 1e-2, cap 6100) with DVAR (N = 310, α = 0.15) on L_det every step.

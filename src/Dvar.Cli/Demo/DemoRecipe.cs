@@ -49,14 +49,15 @@ internal sealed record DemoRecipe(
     /// <returns>The initializer word.</returns>
     public static string InitializerWord(ToyConcept concept) => ToyVocabulary.GenericNoun;
 
-    /// <summary>Creates the method for a concept (not attached).</summary>
+    /// <summary>Creates the method for a concept (not attached), under the diffusers recipe: the demo's toy concepts have no
+    /// class images, and its settings (templates, evaluation batch, crop) are its own, set here and in <see cref="DemoJob"/>.</summary>
     /// <param name="concept">The concept: its token, and its class word as the initializer.</param>
     /// <param name="templates">The training templates.</param>
     /// <returns>The method.</returns>
     public PersonalizationMethod CreateMethod(ToyConcept concept, PromptTemplateSet templates) => Method switch
     {
-        TrainMethod.TextualInversion => new TextualInversion(new TextualInversionOptions { Token = concept.Token, InitializerToken = InitializerWord(concept), Templates = templates }),
-        TrainMethod.DreamBoothLora => new DreamBoothLora(new DreamBoothLoraOptions { Token = concept.Token, InitializerToken = InitializerWord(concept), Templates = templates }),
-        _ => new CustomDiffusion(new CustomDiffusionOptions { ModifierToken = concept.Token, InitializerToken = InitializerWord(concept), Templates = templates }),
+        TrainMethod.TextualInversion => new TextualInversion(new TextualInversionOptions { Recipe = TrainingRecipe.Diffusers, Token = concept.Token, InitializerToken = InitializerWord(concept), Templates = templates }),
+        TrainMethod.DreamBoothLora => new DreamBoothLora(new DreamBoothLoraOptions { Recipe = TrainingRecipe.Diffusers, Token = concept.Token, InitializerToken = InitializerWord(concept), Templates = templates }),
+        _ => new CustomDiffusion(new CustomDiffusionOptions { Recipe = TrainingRecipe.Diffusers, ModifierToken = concept.Token, InitializerToken = InitializerWord(concept), Templates = templates }),
     };
 }

@@ -8,6 +8,8 @@ internal static class MethodBuilder
     /// <summary>The command-line option of each option property and parameter the library names in its errors.</summary>
     public static IReadOnlyDictionary<string, string> OptionOfParameter { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
+        ["Recipe"] = "--recipe",
+        ["ClassWord"] = "--class-prompt",
         ["Token"] = "--token",
         ["ModifierToken"] = "--token",
         ["placeholder"] = "--token",
@@ -35,12 +37,13 @@ internal static class MethodBuilder
     };
 
     /// <summary>The caption templates of <c>--templates</c>, or null when not given.</summary>
-    /// <param name="text"><c>object</c>, <c>style</c>, or one template with <c>{}</c>.</param>
+    /// <param name="text"><c>authors</c>, <c>object</c>, <c>style</c>, or one template with <c>{}</c>.</param>
     /// <returns>The set, or null.</returns>
     /// <exception cref="ArgumentException">The template is invalid (parameter <c>templates</c>).</exception>
     public static PromptTemplateSet? Templates(string? text) => text switch
     {
         null => null,
+        "authors" => PromptTemplateSet.AuthorsObject,
         "object" => PromptTemplateSet.Object,
         "style" => PromptTemplateSet.Style,
         _ => PromptTemplateSet.Single(text),
@@ -61,11 +64,13 @@ internal static class MethodBuilder
 
     private static TextualInversion TextualInversion(TrainRequest request, PromptTemplateSet? templates)
     {
-        var defaults = new TextualInversionOptions { Token = request.Token, InitializerToken = request.InitToken! };
+        var defaults = new TextualInversionOptions { Token = request.Token };
         return new TextualInversion(defaults with
         {
+            Recipe = request.Recipe,
+            InitializerToken = request.InitToken,
             NumVectors = request.Vectors ?? defaults.NumVectors,
-            Templates = templates ?? defaults.Templates,
+            Templates = templates,
         });
     }
 
@@ -79,12 +84,13 @@ internal static class MethodBuilder
         var defaults = new DreamBoothLoraOptions { Token = request.Token };
         return new DreamBoothLora(defaults with
         {
+            Recipe = request.Recipe,
             InitializerToken = request.InitToken,
             Rank = request.Rank ?? defaults.Rank,
             Alpha = request.Alpha,
             TrainFeedForward = request.TrainFeedForward,
             TrainTokenEmbedding = request.TrainToken,
-            Templates = templates ?? defaults.Templates,
+            Templates = templates,
             PriorLossWeight = request.PriorLossWeight ?? defaults.PriorLossWeight,
         });
     }
@@ -94,8 +100,10 @@ internal static class MethodBuilder
         var defaults = new CustomDiffusionOptions { ModifierToken = request.Token };
         return new CustomDiffusion(defaults with
         {
+            Recipe = request.Recipe,
             InitializerToken = request.InitToken ?? defaults.InitializerToken,
-            Templates = templates ?? defaults.Templates,
+            ClassWord = request.Recipe == TrainingRecipe.Authors ? request.ClassPrompt : null,
+            Templates = templates,
             PriorLossWeight = request.PriorLossWeight ?? defaults.PriorLossWeight,
         });
     }

@@ -40,6 +40,11 @@ internal static class TrainRunner
         using var logging = CliLogging.Create(request.Verbose);
         var logger = logging.CreateLogger("dvar.train");
         using var pipeline = PipelineLoader.Load(request.Model);
+        if (request.GenerateClassImages is int count)
+        {
+            ClassImageGenerator.Fill(pipeline, request.ClassImages!, request.ClassPrompt!, count, request.Resolution, error, command, session.Cancellation);
+        }
+
         var templates = Guarded(() => MethodBuilder.Templates(request.Templates));
         using var method = Guarded(() => MethodBuilder.Create(request, templates));
         Guarded(() => method.Attach(pipeline));
@@ -144,10 +149,7 @@ internal static class TrainRunner
             throw new UsageException("--resume continues the run in --out and --overwrite replaces it; give one of them.");
         }
 
-        if (request.ClassImages is null != request.ClassPrompt is null)
-        {
-            throw new UsageException("Prior preservation needs both --class-images and --class-prompt; only one was given.");
-        }
+        CheckClassImages(request);
 
         if (request.Criterion == CriterionKind.ClipS && request.Clip is null)
         {
@@ -160,9 +162,45 @@ internal static class TrainRunner
         }
 
         CheckFolder("--images", request.Images);
-        if (request.ClassImages is { } classImages)
+        if (request.ClassImages is { } classImages && request.GenerateClassImages is null)
         {
             CheckFolder("--class-images", classImages);
+        }
+    }
+
+    /// <summary>Checks the prior-preservation options together: what needs class images, and what generating them needs.</summary>
+    private static void CheckClassImages(TrainRequest request)
+    {
+        bool customAuthors = request.Method == TrainMethod.CustomDiffusion && request.Recipe == TrainingRecipe.Authors;
+        if (request.GenerateClassImages is int count)
+        {
+            if (count < 1 || count > ClassImageGenerator.MaxImages)
+            {
+                throw new UsageException($"--generate-class-images must be from 1 to {ClassImageGenerator.MaxImages}; got {count}.");
+            }
+
+            if (request.ClassImages is null || request.ClassPrompt is null)
+            {
+                throw new UsageException("--generate-class-images N needs --class-images DIR (the folder to fill) and --class-prompt TEXT (what to draw).");
+            }
+
+            if (File.Exists(request.ClassImages))
+            {
+                throw new InputDataException($"--class-images '{request.ClassImages}' is a file; it must be a folder (it is created when missing).");
+            }
+        }
+
+        if (request.ClassImages is null && customAuthors)
+        {
+            throw new UsageException(
+                "custom-diffusion --recipe authors trains with class images (prior preservation), as the authors' code always does. " +
+                "Give --class-images DIR with photos of the class (the authors retrieve 200 from LAION), each captioned by --class-prompt or by a .txt file of the same name; " +
+                "or add --class-images DIR --generate-class-images 200 to draw them with the base model from --class-prompt first; or use --recipe diffusers to train without them.");
+        }
+
+        if (request.ClassImages is null && request.ClassPrompt is not null && !customAuthors)
+        {
+            throw new UsageException("--class-prompt captions the class images of prior preservation; it needs --class-images DIR.");
         }
     }
 
@@ -176,9 +214,12 @@ internal static class TrainRunner
             error.WriteLine($"{command}: {warning}");
         }
 
-        if (data.ClassPrompt is { } classPrompt && PromptLength.Warning(pipeline.Tokenizer, "--class-prompt", classPrompt) is { } classWarning)
+        foreach (string classPrompt in data.ClassPrompts?.Distinct(StringComparer.Ordinal) ?? [])
         {
-            error.WriteLine($"{command}: {classWarning}");
+            if (PromptLength.Warning(pipeline.Tokenizer, "a class caption", classPrompt) is { } classWarning)
+            {
+                error.WriteLine($"{command}: {classWarning}");
+            }
         }
     }
 
@@ -194,13 +235,26 @@ internal static class TrainRunner
 
     private static ConceptData LoadConcept(TrainRequest request, StableDiffusionPipeline pipeline, PersonalizationMethod method, PromptTemplateSet templates)
     {
-        var imageOptions = new ConceptImageOptions { Resolution = request.Resolution ?? pipeline.DefaultImageSize, CenterCrop = request.CenterCrop };
+        var recipeOptions = method.Defaults.ImageOptions(request.Resolution ?? pipeline.DefaultImageSize);
+        var imageOptions = recipeOptions with { CenterCrop = request.CenterCrop ?? recipeOptions.CenterCrop };
         var images = LoadImages("--images", request.Images, imageOptions);
         ConceptImages? classImages = null;
         try
         {
-            classImages = request.ClassImages is { } folder ? LoadImages("--class-images", folder, imageOptions) : null;
-            return Guarded(() => new ConceptData(images, templates, method.Placeholder, classImages, request.ClassPrompt));
+            if (request.ClassImages is not { } folder)
+            {
+                return Guarded(() => new ConceptData(images, templates, method.Placeholder));
+            }
+
+            classImages = LoadImages("--class-images", folder, imageOptions);
+            var loaded = classImages;
+            var captions = request.ClassPrompt is null
+                ? ClassCaptions.Read(loaded.Files) ?? throw new UsageException(
+                    $"--class-images '{folder}' needs captions: --class-prompt TEXT for every image, or a .txt file next to each image with its caption (none found).")
+                : null;
+            return captions is null
+                ? Guarded(() => new ConceptData(images, templates, method.Placeholder, loaded, request.ClassPrompt))
+                : Guarded(() => ConceptData.WithClassCaptions(images, templates, method.Placeholder, loaded, captions));
         }
         catch
         {
@@ -259,7 +313,7 @@ internal static class TrainRunner
             MaxGradientNorm = request.MaxGradientNorm,
             TrainingSeed = request.Seed ?? defaults.TrainingSeed,
             EvaluationSeed = request.EvaluationSeed ?? defaults.EvaluationSeed,
-            EvaluationBatchSize = request.EvaluationBatchSize ?? defaults.EvaluationBatchSize,
+            EvaluationBatchSize = request.EvaluationBatchSize,
             EvaluationFrequency = request.EvaluationFrequency ?? (clipS ? 0 : defaults.EvaluationFrequency),
             CheckpointInterval = request.CheckpointEvery ?? defaults.CheckpointInterval,
             Scoring = scorer is null ? null : new SampleScoringOptions

@@ -5,8 +5,9 @@ namespace Dvar.Stopping.TorchSharp.Personalization;
 /// <para>
 /// An instance item is an image of <see cref="Images"/> with the caption <see cref="Prompt"/> of a template; the trainer draws
 /// the indices and flips. With prior preservation (DreamBooth, Custom Diffusion) each batch also holds class images
-/// (<see cref="ClassImages"/>, prepared with the same resolution) captioned with the literal <see cref="ClassPrompt"/>, e.g.
-/// <c>"a photo of dog"</c>; the loss adds their weighted MSE.
+/// (<see cref="ClassImages"/>, prepared with the same resolution), each captioned with its entry of <see cref="ClassPrompts"/>:
+/// one literal prompt for all (e.g. <c>"a photo of dog"</c>) or one caption per image (the authors' retrieved class images carry
+/// their own captions); the loss adds their weighted MSE.
 /// </para>
 /// <para>Owns both image sets: disposing this instance disposes them.</para>
 /// </remarks>
@@ -34,6 +35,44 @@ public sealed class ConceptData : IDisposable
         Placeholder = placeholder;
         ClassImages = classImages;
         ClassPrompt = classPrompt;
+        ClassPrompts = classImages is null ? null : Array.AsReadOnly(Enumerable.Repeat(classPrompt!, classImages.Count).ToArray());
+    }
+
+    /// <summary>Bundles a concept's images and captions with class images that each have their own caption, taking ownership of the image sets.</summary>
+    /// <param name="images">The concept's images.</param>
+    /// <param name="templates">The caption templates.</param>
+    /// <param name="placeholder">The token that replaces <c>{}</c> in the templates.</param>
+    /// <param name="classImages">Class images for prior preservation.</param>
+    /// <param name="classPrompts">One caption per class image, in the order of <see cref="ConceptImages.Files"/>; copied.</param>
+    /// <returns>The concept.</returns>
+    /// <exception cref="ArgumentNullException">An argument or a caption is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// The placeholder is invalid; the number of captions differs from the number of class images; a caption is empty or white
+    /// space (the message names the image); or the class images' resolution differs.
+    /// </exception>
+    public static ConceptData WithClassCaptions(
+        ConceptImages images, PromptTemplateSet templates, string placeholder, ConceptImages classImages, IReadOnlyList<string> classPrompts)
+    {
+        ArgumentNullException.ThrowIfNull(classImages);
+        ArgumentNullException.ThrowIfNull(classPrompts);
+        if (classPrompts.Count != classImages.Count)
+        {
+            throw new ArgumentException(
+                $"There are {classImages.Count} class images in {classImages.Folder} but {classPrompts.Count} captions; give one caption per image.", nameof(classPrompts));
+        }
+
+        for (int i = 0; i < classPrompts.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(classPrompts[i]))
+            {
+                throw new ArgumentException($"The caption of class image {classImages.Files[i]} is empty or white space.", nameof(classPrompts));
+            }
+        }
+
+        var data = new ConceptData(images, templates, placeholder, classImages, classPrompts[0]);
+        data.ClassPrompts = Array.AsReadOnly(classPrompts.ToArray());
+        data.ClassPrompt = data.ClassPrompts.Distinct(StringComparer.Ordinal).Count() == 1 ? classPrompts[0] : null;
+        return data;
     }
 
     /// <summary>The concept's images.</summary>
@@ -48,8 +87,11 @@ public sealed class ConceptData : IDisposable
     /// <summary>The class images for prior preservation, or null without it.</summary>
     public ConceptImages? ClassImages { get; }
 
-    /// <summary>The caption of every class image, or null without prior preservation.</summary>
-    public string? ClassPrompt { get; }
+    /// <summary>The caption shared by every class image, or null without prior preservation or when the captions differ.</summary>
+    public string? ClassPrompt { get; private set; }
+
+    /// <summary>The caption of each class image (index i is class image i), or null without prior preservation.</summary>
+    public IReadOnlyList<string>? ClassPrompts { get; private set; }
 
     /// <summary>Whether class images are given (prior preservation).</summary>
     public bool HasPriorPreservation => ClassImages is not null;

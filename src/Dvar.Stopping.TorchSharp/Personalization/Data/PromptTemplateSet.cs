@@ -16,6 +16,9 @@ public sealed class PromptTemplateSet
     /// <summary>diffusers' 27 object templates, <see cref="PromptTemplates.Object"/>.</summary>
     public static PromptTemplateSet Object { get; } = new(PromptTemplates.Object);
 
+    /// <summary>The DVAR authors' 57 object templates, <see cref="PromptTemplates.AuthorsObject"/>.</summary>
+    public static PromptTemplateSet AuthorsObject { get; } = new(PromptTemplates.AuthorsObject);
+
     /// <summary>diffusers' 19 style templates, <see cref="PromptTemplates.Style"/>.</summary>
     public static PromptTemplateSet Style { get; } = new(PromptTemplates.Style);
 

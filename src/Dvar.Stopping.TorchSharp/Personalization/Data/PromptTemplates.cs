@@ -1,11 +1,11 @@
 namespace Dvar.Stopping.TorchSharp.Personalization;
 
-/// <summary>The caption templates of diffusers' Textual Inversion example, and the substitution of the placeholder.</summary>
+/// <summary>The caption templates of diffusers' Textual Inversion example and of the DVAR authors, and the substitution of the placeholder.</summary>
 /// <remarks>
 /// A template holds exactly one <c>{}</c>, which <see cref="Format"/> replaces with the placeholder (the learned token, e.g.
-/// <c>&lt;cat-toy&gt;</c> or <c>sks</c>), and no other brace. The lists are diffusers'
+/// <c>&lt;cat-toy&gt;</c> or <c>sks</c>), and no other brace. <see cref="Object"/> and <see cref="Style"/> are diffusers'
 /// <c>imagenet_templates_small</c> and <c>imagenet_style_templates_small</c> (examples/textual_inversion/textual_inversion.py),
-/// in their order; the Textual Inversion authors' longer object list is not included.
+/// in their order; <see cref="AuthorsObject"/> is the DVAR authors' <c>imagenet_templates_base</c> (their <c>templates.py</c>).
 /// </remarks>
 public static class PromptTemplates
 {
@@ -42,6 +42,73 @@ public static class PromptTemplates
         "a photo of the large {}",
         "a photo of a cool {}",
         "a photo of a small {}",
+    ]);
+
+    /// <summary>The DVAR authors' 57 object templates, for learning a thing under <see cref="TrainingRecipe.Authors"/>.</summary>
+    /// <remarks>
+    /// Their <c>templates.py</c> lists 81 templates and removes repeats keeping the first occurrence
+    /// (<c>list(OrderedDict.fromkeys(...))</c>); this is the result, in order. The first 27 are <see cref="Object"/>; the rest
+    /// replace "a photo of" by "an illustration of" and "a depiction of".
+    /// </remarks>
+    public static IReadOnlyList<string> AuthorsObject { get; } = Array.AsReadOnly(
+    [
+        "a photo of a {}",
+        "a rendering of a {}",
+        "a cropped photo of the {}",
+        "the photo of a {}",
+        "a photo of a clean {}",
+        "a photo of a dirty {}",
+        "a dark photo of the {}",
+        "a photo of my {}",
+        "a photo of the cool {}",
+        "a close-up photo of a {}",
+        "a bright photo of the {}",
+        "a cropped photo of a {}",
+        "a photo of the {}",
+        "a good photo of the {}",
+        "a photo of one {}",
+        "a close-up photo of the {}",
+        "a rendition of the {}",
+        "a photo of the clean {}",
+        "a rendition of a {}",
+        "a photo of a nice {}",
+        "a good photo of a {}",
+        "a photo of the nice {}",
+        "a photo of the small {}",
+        "a photo of the weird {}",
+        "a photo of the large {}",
+        "a photo of a cool {}",
+        "a photo of a small {}",
+        "an illustration of a {}",
+        "an illustration of a clean {}",
+        "an illustration of a dirty {}",
+        "an illustration of my {}",
+        "an illustration of the cool {}",
+        "an illustration of the {}",
+        "an illustration of one {}",
+        "an illustration of the clean {}",
+        "an illustration of a nice {}",
+        "an illustration of the nice {}",
+        "an illustration of the small {}",
+        "an illustration of the weird {}",
+        "an illustration of the large {}",
+        "an illustration of a cool {}",
+        "an illustration of a small {}",
+        "a depiction of a {}",
+        "a depiction of a clean {}",
+        "a depiction of a dirty {}",
+        "a depiction of my {}",
+        "a depiction of the cool {}",
+        "a depiction of the {}",
+        "a depiction of one {}",
+        "a depiction of the clean {}",
+        "a depiction of a nice {}",
+        "a depiction of the nice {}",
+        "a depiction of the small {}",
+        "a depiction of the weird {}",
+        "a depiction of the large {}",
+        "a depiction of a cool {}",
+        "a depiction of a small {}",
     ]);
 
     /// <summary>The 19 style templates ("a painting in the style of {}", ...), for learning a style.</summary>

@@ -48,20 +48,28 @@ public sealed partial class CustomDiffusion : PersonalizationMethod
     public override string Placeholder => Options.ModifierToken;
 
     /// <summary>
-    /// The authors' setup: batch 2, learning rate 1e-5 × 2 = 2e-5 (4e-5 with prior preservation: the authors double it with class
-    /// images, see <see cref="PersonalizationDefaults.LearningRateFor"/>), 500 steps, DVAR N = 180, α = 0.15, gradient clipping 1.0, no flip.
+    /// The paper's budget (batch 2, learning rate 1e-5 × 2 = 2e-5, doubled to 4e-5 with class images as both sources do, 500 steps,
+    /// DVAR N = 180, α = 0.15) with gradient clipping at 1.0 and the recipe's data pipeline: under <see cref="TrainingRecipe.Authors"/>
+    /// class images are required, images flip at random, instance images get the rescale augmentation with its loss mask and
+    /// prompt prefixes, evaluation batch 4 and one more step after the stop; under <see cref="TrainingRecipe.Diffusers"/> class
+    /// images are optional, no flips, no augmentation, batch 8 and the evaluated weights. No centre crop under either (the authors'
+    /// README: "remove --center_crop ... when using --method custom").
     /// </summary>
     public override PersonalizationDefaults Defaults => new(
         LearningRate: 1e-5 * 2,
         BatchSize: 2,
         MaxSteps: 500,
         Dvar: DvarOptions.CustomDiffusion,
-        Templates: Options.Templates,
+        Templates: Options.EffectiveTemplates,
         MaxGradientNorm: 1.0,
-        RandomFlip: false)
+        RandomFlip: Options.Recipe == TrainingRecipe.Authors)
     {
         PriorLossWeight = Options.PriorLossWeight,
         PriorPreservationLearningRate = 1e-5 * 2 * 2,
+        Recipe = Options.Recipe,
+        RequiresClassImages = Options.Recipe == TrainingRecipe.Authors,
+        EvaluationBatchSize = Options.Recipe == TrainingRecipe.Authors ? 4 : 8,
+        OptimizerStepAfterStop = Options.Recipe == TrainingRecipe.Authors,
     };
 
     /// <summary>
@@ -110,7 +118,11 @@ public sealed partial class CustomDiffusion : PersonalizationMethod
         }
 
         int initializerId = PlaceholderTokens.CheckCanAddTrainable(
-            pipeline, [Options.ModifierToken], Options.InitializerToken, nameof(CustomDiffusionOptions.InitializerToken), vocabularyEntryFirst: true);
+            pipeline,
+            [Options.ModifierToken],
+            Options.InitializerToken,
+            nameof(CustomDiffusionOptions.InitializerToken),
+            Options.Recipe == TrainingRecipe.Authors ? InitializerLookup.VocabularyEntry : InitializerLookup.VocabularyEntryOrWord);
         PipelineParameters.FreezeAll(pipeline);
         _tokenRow = PlaceholderTokens.AddTrainable(pipeline, [Options.ModifierToken], initializerId);
         var trainable = new List<(string Name, Parameter Parameter)>

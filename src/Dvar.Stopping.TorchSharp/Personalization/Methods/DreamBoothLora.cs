@@ -48,19 +48,26 @@ public sealed partial class DreamBoothLora : PersonalizationMethod
     public override string Placeholder => Options.Token;
 
     /// <summary>
-    /// The authors' variant: batch 2, learning rate 5e-4 × 2 = 1e-3, 1,000 steps, DVAR N = 440, α = 0.4, gradient clipping 1.0,
-    /// no flip, prior loss weight <see cref="DreamBoothLoraOptions.PriorLossWeight"/>.
+    /// The paper's budget (batch 2, learning rate 5e-4 × 2 = 1e-3, 1,000 steps, DVAR N = 440, α = 0.4) with the recipe's data
+    /// pipeline: under <see cref="TrainingRecipe.Authors"/> no gradient clipping, random flips, centre crop, their 57 templates,
+    /// evaluation batch 4 and one more step after the stop; under <see cref="TrainingRecipe.Diffusers"/> clipping at 1.0, no flips,
+    /// no crop, diffusers' 27 templates, batch 8 and the evaluated weights. Prior loss weight
+    /// <see cref="DreamBoothLoraOptions.PriorLossWeight"/>.
     /// </summary>
     public override PersonalizationDefaults Defaults => new(
         LearningRate: 5e-4 * 2,
         BatchSize: 2,
         MaxSteps: 1_000,
         Dvar: DvarOptions.DreamBoothLora,
-        Templates: Options.Templates,
-        MaxGradientNorm: 1.0,
-        RandomFlip: false)
+        Templates: Options.EffectiveTemplates,
+        MaxGradientNorm: Options.Recipe == TrainingRecipe.Authors ? null : 1.0,
+        RandomFlip: Options.Recipe == TrainingRecipe.Authors)
     {
         PriorLossWeight = Options.PriorLossWeight,
+        Recipe = Options.Recipe,
+        CenterCrop = Options.Recipe == TrainingRecipe.Authors,
+        EvaluationBatchSize = Options.Recipe == TrainingRecipe.Authors ? 4 : 8,
+        OptimizerStepAfterStop = Options.Recipe == TrainingRecipe.Authors,
     };
 
     /// <summary>
@@ -100,7 +107,8 @@ public sealed partial class DreamBoothLora : PersonalizationMethod
     protected override void AttachCore(StableDiffusionPipeline pipeline)
     {
         int? initializerId = Options.TrainTokenEmbedding
-            ? PlaceholderTokens.CheckCanAddTrainable(pipeline, [Options.Token], Options.InitializerToken!, nameof(DreamBoothLoraOptions.InitializerToken))
+            ? PlaceholderTokens.CheckCanAddTrainable(
+                pipeline, [Options.Token], Options.EffectiveInitializerToken, nameof(DreamBoothLoraOptions.InitializerToken), PlaceholderTokens.LookupOf(Options.Recipe))
             : null;
         var targets = LoraAdapters.PlainTargets(pipeline.Unet, Options.TrainFeedForward);
         PipelineParameters.FreezeAll(pipeline);

@@ -12,8 +12,16 @@ public sealed record DreamBoothLoraOptions
     /// <value>Required: non-empty, without white space or braces.</value>
     public required string Token { get; init; }
 
-    /// <summary>The word whose embedding initialises the new token (e.g. <c>dog</c>); required when <see cref="TrainTokenEmbedding"/> is true.</summary>
-    /// <value>A string the tokenizer encodes to exactly one token (checked on attach). Default null.</value>
+    /// <summary>Whose training dynamics to reproduce (templates, crop, flips, clipping, initializer lookup, evaluation batch, stop step).</summary>
+    /// <value>Default <see cref="TrainingRecipe.Authors"/>, the dynamics DVAR's preset was tuned on.</value>
+    public TrainingRecipe Recipe { get; init; }
+
+    /// <summary>The token whose embedding initialises the new token; used when <see cref="TrainTokenEmbedding"/> is true.</summary>
+    /// <value>
+    /// Under <see cref="TrainingRecipe.Authors"/> a raw vocabulary entry, default <c>ktn</c> (their README commands); under
+    /// <see cref="TrainingRecipe.Diffusers"/> a word the tokenizer encodes to exactly one token (e.g. <c>dog</c>), required with
+    /// <see cref="TrainTokenEmbedding"/>. Checked on attach.
+    /// </value>
     public string? InitializerToken { get; init; }
 
     /// <summary>The LoRA rank r.</summary>
@@ -33,8 +41,10 @@ public sealed record DreamBoothLoraOptions
     public bool TrainTokenEmbedding { get; init; } = true;
 
     /// <summary>The caption templates: object templates, or one instance prompt such as <c>PromptTemplateSet.Single("a photo of {} dog")</c>.</summary>
-    /// <value>Default <see cref="PromptTemplateSet.Object"/> (the authors' variant).</value>
-    public PromptTemplateSet Templates { get; init; } = PromptTemplateSet.Object;
+    /// <value>Default null: the recipe's, <see cref="PromptTemplateSet.AuthorsObject"/> (57, the authors train DreamBooth-LoRA on
+    /// the same dataset as Textual Inversion) under <see cref="TrainingRecipe.Authors"/> and <see cref="PromptTemplateSet.Object"/>
+    /// (27) under <see cref="TrainingRecipe.Diffusers"/>.</value>
+    public PromptTemplateSet? Templates { get; init; }
 
     /// <summary>The weight of the class-image loss when the trainer is given class images (prior preservation).</summary>
     /// <value>A finite number at least 0. Default 1.0 (diffusers).</value>
@@ -49,9 +59,10 @@ public sealed record DreamBoothLoraOptions
     internal void Validate()
     {
         OptionChecks.Token(Token, nameof(Token));
+        OptionChecks.Recipe(Recipe, nameof(Recipe));
         if (TrainTokenEmbedding)
         {
-            OptionChecks.Word(InitializerToken, nameof(InitializerToken));
+            OptionChecks.Initializer(InitializerToken, Recipe, nameof(InitializerToken));
         }
 
         Guard.AtLeast(Rank, 1, nameof(Rank));
@@ -60,7 +71,12 @@ public sealed record DreamBoothLoraOptions
             Guard.PositiveFinite(alpha, nameof(Alpha));
         }
 
-        OptionChecks.NotNull(Templates, nameof(Templates));
         Guard.NonNegativeFinite(PriorLossWeight, nameof(PriorLossWeight));
     }
+
+    /// <summary>The initializer after the recipe's default.</summary>
+    internal string EffectiveInitializerToken => InitializerToken ?? RecipeDefaults.InitializerToken;
+
+    /// <summary>The templates after the recipe's default.</summary>
+    internal PromptTemplateSet EffectiveTemplates => Templates ?? RecipeDefaults.ObjectTemplates(Recipe);
 }

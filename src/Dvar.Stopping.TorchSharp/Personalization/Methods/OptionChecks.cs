@@ -24,6 +24,29 @@ internal static class OptionChecks
         }
     }
 
+    /// <summary>Rejects a recipe that is not a defined <see cref="TrainingRecipe"/>.</summary>
+    public static void Recipe(TrainingRecipe recipe, string name)
+    {
+        if (!Enum.IsDefined(recipe))
+        {
+            throw new ArgumentOutOfRangeException(name, recipe, $"{name} must be {string.Join(" or ", Enum.GetNames<TrainingRecipe>())}; got {recipe}.");
+        }
+    }
+
+    /// <summary>Rejects a missing initializer where the recipe has no default (diffusers' scripts require one), or a blank one.</summary>
+    public static void Initializer(string? initializer, TrainingRecipe recipe, string name)
+    {
+        if (initializer is null && recipe == TrainingRecipe.Diffusers)
+        {
+            throw new ArgumentException($"{name} is required with the diffusers recipe: a word the tokenizer encodes to one token (e.g. \"toy\" or \"dog\").", name);
+        }
+
+        if (initializer is not null)
+        {
+            Word(initializer, name);
+        }
+    }
+
     /// <summary>Throws when <paramref name="value"/> is null.</summary>
     public static void NotNull(object? value, string name)
     {

@@ -2,7 +2,8 @@ using Dvar.Stopping.Criteria;
 
 namespace Dvar.Stopping.TorchSharp.Personalization;
 
-/// <summary>The training defaults of a personalization method, from the paper and the method's authors.</summary>
+/// <summary>The training defaults of a personalization method under its <see cref="TrainingRecipe"/>: the paper's budget and
+/// the data pipeline and regularisation of the recipe's source (docs/personalization.md cites each value).</summary>
 /// <param name="LearningRate">The AdamW learning rate (already scaled by the batch size where the authors scale it).</param>
 /// <param name="BatchSize">The training batch size.</param>
 /// <param name="MaxSteps">The step cap (the paper's fixed budget).</param>
@@ -26,6 +27,37 @@ public sealed record PersonalizationDefaults(
     /// <summary>The learning rate with prior preservation, or null when it is <see cref="LearningRate"/>.</summary>
     /// <value>Default null. Custom Diffusion: 2 × <see cref="LearningRate"/> (its authors double the rate with class images).</value>
     public double? PriorPreservationLearningRate { get; init; }
+
+    /// <summary>The recipe these defaults belong to.</summary>
+    /// <value>Default <see cref="TrainingRecipe.Authors"/>.</value>
+    public TrainingRecipe Recipe { get; init; }
+
+    /// <summary>Whether the concept's images are centre-cropped to a square before resizing (see <see cref="ImageOptions"/>).</summary>
+    /// <value>Default false. The authors' README commands pass <c>--center_crop</c> for Textual Inversion and DreamBooth.</value>
+    public bool CenterCrop { get; init; }
+
+    /// <summary>Whether training needs class images (prior preservation); the trainer refuses a concept without them.</summary>
+    /// <value>Default false. True for Custom Diffusion under <see cref="TrainingRecipe.Authors"/>, whose code always trains with
+    /// class images (<c>textual_inversion.py</c>: <c>with_prior_preservation = method == 'custom'</c>).</value>
+    public bool RequiresClassImages { get; init; }
+
+    /// <summary>The number of items in the deterministic evaluation batch, when the trainer's options do not set it.</summary>
+    /// <value>Default 8 (the paper's text). 4 under <see cref="TrainingRecipe.Authors"/>: their <c>--eval_batch_size</c> default
+    /// (<c>utils.py</c>), which their DVAR commands do not set.</value>
+    public int EvaluationBatchSize { get; init; } = 8;
+
+    /// <summary>Whether the optimizer takes one more step after the evaluation whose L_det made the criterion fire.</summary>
+    /// <value>
+    /// Default false: the run stops with the parameters that were evaluated, after k − 1 steps when the k-th evaluation fired.
+    /// True under <see cref="TrainingRecipe.Authors"/>: their loop evaluates before the optimizer step of the same iteration and
+    /// breaks only at the next one, so they report and save k steps (<c>textual_inversion.py</c>, the training loop).
+    /// </value>
+    public bool OptimizerStepAfterStop { get; init; }
+
+    /// <summary>How to load the concept's images for these defaults at a resolution.</summary>
+    /// <param name="resolution">The side of the square training images (e.g. the pipeline's <c>DefaultImageSize</c>).</param>
+    /// <returns>The options: <see cref="CenterCrop"/>, the resolution, the rest default.</returns>
+    public ConceptImageOptions ImageOptions(int resolution) => new() { Resolution = resolution, CenterCrop = CenterCrop };
 
     /// <summary>The learning rate to use with or without prior preservation (class images).</summary>
     /// <param name="withPriorPreservation">Whether the trainer uses class images.</param>

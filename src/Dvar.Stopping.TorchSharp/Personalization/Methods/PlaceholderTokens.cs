@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -23,26 +24,33 @@ internal static class PlaceholderTokens
     /// <summary>Checks, changing nothing, that new tokens can be added with trainable rows, and resolves their initializer.</summary>
     /// <param name="pipeline">The pipeline.</param>
     /// <param name="tokens">The new tokens.</param>
-    /// <param name="initializerToken">A string that encodes to exactly one existing token.</param>
+    /// <param name="initializerToken">The initializer, read as <paramref name="lookup"/> says.</param>
     /// <param name="initializerName">The option's name, for messages.</param>
-    /// <param name="vocabularyEntryFirst">
-    /// Whether an initializer that is itself a vocabulary entry (a raw BPE token such as <c>ktn</c>) means that entry, as diffusers'
-    /// Custom Diffusion script does (<c>tokenizer.encode([token])</c> takes the list as already tokenized); otherwise, and for
-    /// strings that are no entry, the text is encoded (diffusers' Textual Inversion: <c>toy</c> is <c>toy&lt;/w&gt;</c>).
-    /// </param>
+    /// <param name="lookup">How the initializer names a token.</param>
     /// <returns>The id of the initializer token, for <see cref="AddTrainable"/>.</returns>
-    /// <exception cref="ArgumentException">A token already exists, or the initializer is not exactly one token.</exception>
+    /// <exception cref="ArgumentException">A token already exists, or the initializer names no single token (the message lists
+    /// vocabulary entries that resemble it).</exception>
     /// <exception cref="InvalidOperationException">The tokenizer and the text encoder disagree on the vocabulary size.</exception>
     public static int CheckCanAddTrainable(
-        StableDiffusionPipeline pipeline, IReadOnlyList<string> tokens, string initializerToken, string initializerName, bool vocabularyEntryFirst = false)
+        StableDiffusionPipeline pipeline, IReadOnlyList<string> tokens, string initializerToken, string initializerName, InitializerLookup lookup)
     {
-        int initializerId = vocabularyEntryFirst && pipeline.Tokenizer.TokenToId(initializerToken) is int entry && entry < pipeline.Tokenizer.Vocabulary.Tokens.Count
-            ? entry
-            : InitializerId(pipeline.Tokenizer, initializerToken, initializerName);
-        EnsureNew(pipeline.Tokenizer, tokens);
+        var tokenizer = pipeline.Tokenizer;
+        int? entry = tokenizer.TokenToId(initializerToken) is int id && id < tokenizer.Vocabulary.Tokens.Count ? id : null;
+        int initializerId = lookup switch
+        {
+            InitializerLookup.VocabularyEntry => entry ?? throw NotAnEntry(tokenizer, initializerToken, initializerName),
+            InitializerLookup.VocabularyEntryOrWord => entry ?? InitializerId(tokenizer, initializerToken, initializerName),
+            _ => InitializerId(tokenizer, initializerToken, initializerName),
+        };
+        EnsureNew(tokenizer, tokens);
         EnsureAligned(pipeline);
         return initializerId;
     }
+
+    /// <summary>The lookup of a recipe for Textual Inversion and DreamBooth-LoRA: a raw entry (the authors'
+    /// <c>tokenizer.encode([token])</c>) or an encoded word (diffusers' <c>tokenizer.encode(token)</c>).</summary>
+    public static InitializerLookup LookupOf(TrainingRecipe recipe) =>
+        recipe == TrainingRecipe.Authors ? InitializerLookup.VocabularyEntry : InitializerLookup.Word;
 
     /// <summary>Adds new tokens with trainable rows, each initialised from the row of an initializer token (checked by <see cref="CheckCanAddTrainable"/>).</summary>
     /// <param name="pipeline">The pipeline.</param>
@@ -103,6 +111,27 @@ internal static class PlaceholderTokens
 
     /// <summary>The id of the single token an initializer string encodes to.</summary>
     /// <exception cref="ArgumentException">It encodes to zero or several tokens; the message names them.</exception>
+    /// <summary>The error for an initializer that is no vocabulary entry, listing entries it may have meant.</summary>
+    private static ArgumentException NotAnEntry(ClipTokenizer tokenizer, string initializerToken, string initializerName)
+    {
+        var entries = tokenizer.Vocabulary.Tokens;
+        string word = initializerToken + ClipVocabulary.EndOfWord;
+        var similar = entries
+            .Where(e => e.StartsWith(initializerToken, StringComparison.Ordinal))
+            .OrderBy(e => e == word ? 0 : 1)
+            .ThenBy(e => Math.Abs(e.Length - initializerToken.Length))
+            .ThenBy(e => e, StringComparer.Ordinal)
+            .Take(8)
+            .Select(e => $"'{e}'")
+            .ToList();
+        string suggestion = similar.Count > 0 ? $" Entries that exist: {string.Join(", ", similar)}." : string.Empty;
+        return new ArgumentException(
+            $"{initializerName} '{initializerToken}' is not an entry of the tokenizer's vocabulary; the authors' recipe looks the initializer up as a raw entry " +
+            $"(a whole word ends in '{ClipVocabulary.EndOfWord}', e.g. 'toy{ClipVocabulary.EndOfWord}'; their default is 'ktn').{suggestion} " +
+            "The diffusers recipe encodes a word instead.",
+            initializerName);
+    }
+
     private static int InitializerId(ClipTokenizer tokenizer, string initializerToken, string initializerName)
     {
         int[] ids = tokenizer.EncodeWithoutSpecialTokens(initializerToken);

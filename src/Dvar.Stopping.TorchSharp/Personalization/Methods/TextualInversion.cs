@@ -49,16 +49,24 @@ public sealed partial class TextualInversion : PersonalizationMethod
     /// <summary>The text written into prompts: the tokens separated by spaces (just <c>Token</c> for one vector).</summary>
     public override string Placeholder => string.Join(' ', Tokens);
 
-    /// <summary>The authors' setup: batch 2, learning rate 5e-3 × 2 = 1e-2, 6,100 steps, DVAR N = 310, α = 0.15, no clipping, random flip.</summary>
-    /// <remarks>The random flip is diffusers' Textual Inversion <c>flip_p = 0.5</c>.</remarks>
+    /// <summary>The paper's budget (batch 2, learning rate 5e-3 × 2 = 1e-2, 6,100 steps, DVAR N = 310, α = 0.15) with the recipe's
+    /// data pipeline: no clipping and random flips under both; the authors' 57 templates, centre crop, evaluation batch 4 and one
+    /// more step after the stop (<see cref="TrainingRecipe.Authors"/>), or diffusers' 27 templates, no crop, batch 8 and the evaluated
+    /// weights (<see cref="TrainingRecipe.Diffusers"/>).</summary>
     public override PersonalizationDefaults Defaults => new(
         LearningRate: 5e-3 * 2,
         BatchSize: 2,
         MaxSteps: 6_100,
         Dvar: DvarOptions.TextualInversion,
-        Templates: Options.Templates,
+        Templates: Options.EffectiveTemplates,
         MaxGradientNorm: null,
-        RandomFlip: true);
+        RandomFlip: true)
+    {
+        Recipe = Options.Recipe,
+        CenterCrop = Options.Recipe == TrainingRecipe.Authors,
+        EvaluationBatchSize = Options.Recipe == TrainingRecipe.Authors ? 4 : 8,
+        OptimizerStepAfterStop = Options.Recipe == TrainingRecipe.Authors,
+    };
 
     /// <summary>One parameter: the token rows [NumVectors, hidden], named <c>text_encoder.text_model.embeddings.trainable_token_rows_{k}</c>.</summary>
     public override IReadOnlyList<(string Name, Parameter Parameter)> TrainableParameters => _trainable;
@@ -86,7 +94,8 @@ public sealed partial class TextualInversion : PersonalizationMethod
     /// <inheritdoc/>
     protected override void AttachCore(StableDiffusionPipeline pipeline)
     {
-        int initializerId = PlaceholderTokens.CheckCanAddTrainable(pipeline, Tokens, Options.InitializerToken, nameof(TextualInversionOptions.InitializerToken));
+        int initializerId = PlaceholderTokens.CheckCanAddTrainable(
+            pipeline, Tokens, Options.EffectiveInitializerToken, nameof(TextualInversionOptions.InitializerToken), PlaceholderTokens.LookupOf(Options.Recipe));
         PipelineParameters.FreezeAll(pipeline);
         _rows = PlaceholderTokens.AddTrainable(pipeline, Tokens, initializerId);
         _trainable = [(PipelineParameters.NameOf(pipeline.TextEncoder, _rows, PipelineParameters.TextEncoderPrefix), _rows)];

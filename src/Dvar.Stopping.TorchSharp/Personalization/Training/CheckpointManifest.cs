@@ -28,11 +28,12 @@ internal sealed record CheckpointManifest(
     public static IReadOnlyDictionary<string, string> RunOf(PersonalizationTrainerOptions options) => new SortedDictionary<string, string>(StringComparer.Ordinal)
     {
         [nameof(options.Method)] = options.Method.Name,
+        [nameof(PersonalizationDefaults.Recipe)] = options.Method.Defaults.Recipe.ToString(),
         [nameof(options.Data)] = options.Data.HasPriorPreservation ? $"{options.Data.Placeholder} with class images" : options.Data.Placeholder,
         [nameof(options.TrainingSeed)] = Invariant(options.TrainingSeed),
         [nameof(options.EvaluationSeed)] = Invariant(options.EvaluationSeed),
         [nameof(options.BatchSize)] = Invariant(options.EffectiveBatchSize),
-        [nameof(options.EvaluationBatchSize)] = Invariant(options.EvaluationBatchSize),
+        [nameof(options.EvaluationBatchSize)] = Invariant(options.EffectiveEvaluationBatchSize),
         [nameof(options.EvaluationFrequency)] = Invariant(options.EvaluationFrequency),
         [nameof(options.FrozenSources)] = options.FrozenSources.ToString(),
         [nameof(options.LearningRate)] = Invariant(options.EffectiveLearningRate),

@@ -146,7 +146,7 @@ public sealed class PersonalizationTrainer
             Options.EffectiveLearningRate,
             session.Monitor.Criterion.Name,
             Options.EvaluationFrequency,
-            Options.EvaluationBatchSize);
+            Options.EffectiveEvaluationBatchSize);
         if (session.Evaluator is not null)
         {
             session.Observe();
@@ -191,7 +191,18 @@ public sealed class PersonalizationTrainer
             }
         }
 
-        if (session.Evaluator is not null && session.Monitor.LastStep != session.Step)
+        var monitor = session.Monitor;
+        if (monitor.ShouldStop && monitor.LastStep == session.Step)
+        {
+            session.FiringEvaluationStep = session.Step;
+            if (Options.Method.Defaults.OptimizerStepAfterStop && session.Step < Options.EffectiveMaxSteps)
+            {
+                // The authors' loop evaluates before the optimizer step of the same iteration and breaks at the next one.
+                session.TrainStep();
+                Report(session, clock, startStep, evaluated: false);
+            }
+        }
+        else if (session.Evaluator is not null && monitor.LastStep != session.Step)
         {
             // The cap fell between evaluations: the saved parameters must be the evaluated ones.
             session.Observe();
@@ -238,6 +249,7 @@ public sealed class PersonalizationTrainer
             Scores = scoring?.History.ToArray() ?? [],
             ScoreDecision = scoring?.LastDecision,
             SavedStep = restored ?? session.Step,
+            FiringEvaluationStep = session.FiringEvaluationStep,
             ScoresCsvPath = scores,
             ArtifactPaths = artifacts,
             HistoryCsvPath = history,

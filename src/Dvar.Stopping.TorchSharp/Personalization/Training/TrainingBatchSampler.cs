@@ -11,7 +11,7 @@ namespace Dvar.Stopping.TorchSharp.Personalization;
 /// <item>flips, only when the method flips at random: <c>randint(0, 2, [B])</c>, 1 = mirrored;</item>
 /// <item>template indices: <c>randint(0, T, [B])</c>;</item>
 /// <item>with prior preservation, B class items: class image indices <c>randint(0, N_class, [B])</c>, then class flips
-/// (only when the method flips); their caption is the fixed class prompt;</item>
+/// (only when the method flips); each is captioned with its own entry of <see cref="ConceptData.ClassPrompts"/>;</item>
 /// <item>VAE posterior noise: <c>randn([B', C, h, w])</c> float32, B' = B, or 2B with the class rows after the instance rows;</item>
 /// <item>timesteps: <c>randint(0, T_train, [B'])</c>;</item>
 /// <item>diffusion noise: <c>randn([B', C, h, w])</c> float32.</item>
@@ -59,7 +59,7 @@ internal sealed class TrainingBatchSampler
         if (_classes is not null)
         {
             classItems = DrawItems(_data.ClassImages!.Count, generator);
-            prompts.AddRange(Enumerable.Repeat(_data.ClassPrompt!, _batchSize));
+            prompts.AddRange(classItems.Value.Indices.Select(i => _data.ClassPrompts![(int)i]));
         }
 
         long rows = prompts.Count;

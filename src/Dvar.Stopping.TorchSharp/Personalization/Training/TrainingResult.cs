@@ -49,6 +49,17 @@ public sealed record TrainingResult
     /// criterion is set (the paper's CLIP-s keeps its best checkpoint).</summary>
     public long SavedStep { get; init; }
 
+    /// <summary>The step whose L_det evaluation made the criterion fire (the parameters it judged), or null when the L_det criterion
+    /// did not stop the run.</summary>
+    /// <remarks><see cref="StepsTrained"/> equals it, or is one more under a recipe with
+    /// <see cref="PersonalizationDefaults.OptimizerStepAfterStop"/> (the authors'). The authors report this run as step
+    /// <see cref="AuthorsStep"/>.</remarks>
+    public long? FiringEvaluationStep { get; init; }
+
+    /// <summary>The step the authors' code reports for this stop: <see cref="FiringEvaluationStep"/> + 1 (their loop steps the
+    /// optimizer once more before it breaks), or null when the L_det criterion did not fire.</summary>
+    public long? AuthorsStep => FiringEvaluationStep + 1;
+
     /// <summary>The scores file (<c>step,train_img,val_img,val_txt</c>), or null without scoring.</summary>
     public string? ScoresCsvPath { get; init; }
 

@@ -77,6 +77,9 @@ internal sealed class TrainingSession : IDisposable
     /// <summary>The number of optimizer steps taken (including those before a resume).</summary>
     public long Step { get; private set; }
 
+    /// <summary>The step whose L_det evaluation made the criterion fire, or null when it did not fire (set by the trainer).</summary>
+    public long? FiringEvaluationStep { get; set; }
+
     /// <summary>The training loss of the last step, or null before the first.</summary>
     public double? LastTrainingLoss { get; private set; }
 

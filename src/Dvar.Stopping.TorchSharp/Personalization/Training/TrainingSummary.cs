@@ -11,7 +11,10 @@ namespace Dvar.Stopping.TorchSharp.Personalization;
 /// <c>dvar evaluate</c>'s training prompts), <c>stepsTrained</c>, <c>maxSteps</c>, <c>stopReason</c>, <c>criterion</c> (<c>name</c>,
 /// <c>reason</c>, <c>statistic</c>, <c>threshold</c>, <c>firedBy</c>), <c>finalDeterministicLoss</c>, <c>bestStep</c>,
 /// <c>bestDeterministicLoss</c>, <c>run</c> (the options a resume must repeat), <c>trainingSeconds</c>,
-/// <c>evaluationSeconds</c>, <c>scoringSeconds</c>, <c>savedStep</c>, <c>scoring</c> (null without sample scoring: <c>metric</c>,
+/// <c>evaluationSeconds</c>, <c>scoringSeconds</c>, <c>recipe</c> (<c>Authors</c> or <c>Diffusers</c>), <c>savedStep</c> (the step whose
+/// parameters the artifacts hold), <c>firingEvaluationStep</c> (the step whose L_det made the criterion fire, null otherwise),
+/// <c>authorsStep</c> (the number the authors' code reports for that stop: <c>firingEvaluationStep + 1</c>; equal to
+/// <c>stepsTrained</c> under the authors' recipe, which takes that one more optimizer step), <c>scoring</c> (null without sample scoring: <c>metric</c>,
 /// <c>every</c>, <c>criterion</c>, <c>reason</c>, <c>bestStep</c>, <c>bestTrainImage</c>, <c>scores</c>), <c>artifacts</c>, <c>history</c>, <c>checkpoint</c> (paths relative to the output folder).
 /// Non-finite numbers are the strings <c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c>.</remarks>
 internal static class TrainingSummary
@@ -57,7 +60,10 @@ internal static class TrainingSummary
             ["trainingSeconds"] = result.TrainingTime.TotalSeconds,
             ["evaluationSeconds"] = result.EvaluationTime.TotalSeconds,
             ["scoringSeconds"] = result.ScoringTime.TotalSeconds,
+            ["recipe"] = options.Method.Defaults.Recipe.ToString(),
             ["savedStep"] = result.SavedStep,
+            ["firingEvaluationStep"] = result.FiringEvaluationStep,
+            ["authorsStep"] = result.AuthorsStep,
             ["scoring"] = Scoring(result, options),
             ["artifacts"] = new JsonArray([.. result.ArtifactPaths.Select(p => (JsonNode?)JsonValue.Create(Relative(folder, p)))]),
             ["history"] = Relative(folder, result.HistoryCsvPath),

@@ -9,6 +9,8 @@ namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Methods;
 
 public class CustomDiffusionTests
 {
+    private static readonly CustomDiffusionOptions Diffusers = new() { Recipe = TrainingRecipe.Diffusers };
+
     private const string TokenRowsName = "text_encoder.text_model.embeddings.trainable_token_rows_0";
 
     /// <summary>The cross-attention key/value weights, read from the UNet's state dict.</summary>
@@ -32,7 +34,7 @@ public class CustomDiffusionTests
         using var pipeline = TinyPipeline.Load();
         var keyValue = KeyValueWeights(pipeline);
         var keys = pipeline.Unet.state_dict().Keys.ToList();
-        using var method = new CustomDiffusion();
+        using var method = new CustomDiffusion(Diffusers);
 
         method.Attach(pipeline);
 
@@ -52,7 +54,7 @@ public class CustomDiffusionTests
         using var vocabulary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(FixturePaths.Get("sd-tiny", "tokenizer", "vocab.json")));
         int ktn = vocabulary.RootElement.GetProperty("ktn").GetInt32();
         using var pipeline = TinyPipeline.Load();
-        using var method = new CustomDiffusion();
+        using var method = new CustomDiffusion(Diffusers);
 
         method.Attach(pipeline);
 
@@ -64,7 +66,7 @@ public class CustomDiffusionTests
     [Fact]
     public void Attach_TinyPipeline_KeepsUnetOutputBitIdentical()
     {
-        using var method = new CustomDiffusion();
+        using var method = new CustomDiffusion(Diffusers);
 
         UnetProbe.AssertAttachKeepsOutput(method);
     }
@@ -73,7 +75,7 @@ public class CustomDiffusionTests
     public void TrainingStep_TinyPipeline_ChangesOnlyKeyValueCopiesAndModifierRow()
     {
         using var pipeline = TinyPipeline.Load();
-        using var method = new CustomDiffusion();
+        using var method = new CustomDiffusion(Diffusers);
 
         using var run = TrainingRun.AttachAndStep(pipeline, method, learningRate: 1e-3);
 
@@ -88,7 +90,7 @@ public class CustomDiffusionTests
     public void TrainingStep_BFloat16Pipeline_KeepsTrainedWeightsFloat32AndLossFinite()
     {
         using var pipeline = TinyPipeline.Load(ScalarType.BFloat16);
-        using var method = new CustomDiffusion();
+        using var method = new CustomDiffusion(Diffusers);
         method.Attach(pipeline);
 
         double loss = TrainingStep.Run(pipeline, method, learningRate: 1e-3);
@@ -102,7 +104,7 @@ public class CustomDiffusionTests
     {
         using var pipeline = TinyPipeline.Load();
         var keyValue = KeyValueWeights(pipeline);
-        using var method = new CustomDiffusion();
+        using var method = new CustomDiffusion(Diffusers);
         method.Attach(pipeline);
         TrainingStep.Run(pipeline, method, learningRate: 1e-3);
         using var dir = new TemporaryDirectory();
@@ -133,7 +135,7 @@ public class CustomDiffusionTests
     {
         using var dir = new TemporaryDirectory();
         using var trained = TinyPipeline.Load();
-        using var method = new CustomDiffusion(new CustomDiffusionOptions { Templates = PromptTemplateSet.Single("photo of a {} cat") });
+        using var method = new CustomDiffusion(new CustomDiffusionOptions { Recipe = TrainingRecipe.Diffusers, Templates = PromptTemplateSet.Single("photo of a {} cat") });
         method.Attach(trained);
         TrainingStep.Run(trained, method, learningRate: 1e-2);
         method.SaveArtifacts(dir.Path);
@@ -158,7 +160,7 @@ public class CustomDiffusionTests
     {
         using var dir = new TemporaryDirectory();
         using (var trained = TinyPipeline.Load())
-        using (var method = new CustomDiffusion())
+        using (var method = new CustomDiffusion(Diffusers))
         {
             method.Attach(trained);
             method.SaveArtifacts(dir.Path);
@@ -216,32 +218,10 @@ public class CustomDiffusionTests
         using var pipeline = TinyPipeline.Load();
         using var lora = new DreamBoothLora(new DreamBoothLoraOptions { Token = "sks", TrainTokenEmbedding = false });
         lora.Attach(pipeline);
-        using var method = new CustomDiffusion();
+        using var method = new CustomDiffusion(Diffusers);
 
         Assert.Throws<ArgumentException>(() => method.Attach(pipeline));
         Assert.Null(pipeline.Tokenizer.TokenToId("<new1>"));
-    }
-
-    [Fact]
-    public void Defaults_MatchAuthorsSetup()
-    {
-        using var method = new CustomDiffusion();
-
-        var defaults = method.Defaults;
-
-        // personalization-facts: lr 1e-5 scaled by batch 2 (×2 with prior preservation), 500 steps, DVAR N=180, α=0.15, clipping 1.0.
-        Assert.Equal(2e-5, defaults.LearningRate, 15);
-        Assert.Equal(4e-5, defaults.LearningRateFor(withPriorPreservation: true), 15);
-        Assert.Equal(2e-5, defaults.LearningRateFor(withPriorPreservation: false), 15);
-        Assert.Equal(2, defaults.BatchSize);
-        Assert.Equal(500, defaults.MaxSteps);
-        Assert.Equal(DvarOptions.CustomDiffusion, defaults.Dvar);
-        Assert.Equal(1.0, defaults.MaxGradientNorm);
-        Assert.False(defaults.RandomFlip);
-        Assert.Equal(["photo of a {}"], defaults.Templates.Templates);
-        Assert.Equal("<new1>", method.Placeholder);
-        Assert.Equal("ktn", method.Options.InitializerToken);
-        Assert.Equal("custom-diffusion", method.Name);
     }
 
     [Fact]

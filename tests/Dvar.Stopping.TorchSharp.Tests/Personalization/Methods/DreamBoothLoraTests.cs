@@ -13,6 +13,7 @@ public partial class DreamBoothLoraTests
 
     private static DreamBoothLora NewMethod(bool feedForward = true, bool token = true, double? alpha = null) => new(new DreamBoothLoraOptions
     {
+        Recipe = TrainingRecipe.Diffusers,
         Token = "<my-dog>",
         InitializerToken = "dog",
         TrainFeedForward = feedForward,
@@ -183,31 +184,6 @@ public partial class DreamBoothLoraTests
     }
 
     [Fact]
-    public void Defaults_MatchAuthorsVariant()
-    {
-        using var method = NewMethod();
-
-        var defaults = method.Defaults;
-
-        // personalization-facts: rank 4 incl. GEGLU, token trained, object templates, lr 5e-4 × batch 2, 1,000 steps, DVAR 440/0.4,
-        // clipping 1.0, no flip, prior loss weight 1.0.
-        Assert.Equal(1e-3, defaults.LearningRate, 15);
-        Assert.Equal(2, defaults.BatchSize);
-        Assert.Equal(1_000, defaults.MaxSteps);
-        Assert.Equal(DvarOptions.DreamBoothLora, defaults.Dvar);
-        Assert.Equal(1.0, defaults.MaxGradientNorm);
-        Assert.False(defaults.RandomFlip);
-        Assert.Same(PromptTemplateSet.Object, defaults.Templates);
-        Assert.Equal(1.0, defaults.PriorLossWeight);
-        Assert.Equal(1e-3, defaults.LearningRateFor(withPriorPreservation: true), 15);
-        Assert.Equal(4, method.Options.Rank);
-        Assert.True(method.Options.TrainFeedForward);
-        Assert.True(method.Options.TrainTokenEmbedding);
-        Assert.Equal(1.0, method.Scale);
-        Assert.Equal("dreambooth-lora", method.Name);
-    }
-
-    [Fact]
     public void TrainsTextConditioning_FollowsTrainTokenEmbedding()
     {
         using var withToken = NewMethod(token: true);
@@ -237,7 +213,7 @@ public partial class DreamBoothLoraTests
         using var first = NewMethod(token: false);
         first.Attach(pipeline);
         var keys = pipeline.Unet.state_dict().Keys.ToList();
-        using var second = new DreamBoothLora(new DreamBoothLoraOptions { Token = "<other>", InitializerToken = "dog" });
+        using var second = new DreamBoothLora(new DreamBoothLoraOptions { Recipe = TrainingRecipe.Diffusers, Token = "<other>", InitializerToken = "dog" });
 
         var e = Assert.Throws<ArgumentException>(() => second.Attach(pipeline));
 
@@ -249,7 +225,7 @@ public partial class DreamBoothLoraTests
     [Fact]
     public void Ctor_TrainedTokenWithoutInitializer_ThrowsNamingIt()
     {
-        var e = Assert.Throws<ArgumentException>(() => new DreamBoothLora(new DreamBoothLoraOptions { Token = "<x>" }));
+        var e = Assert.Throws<ArgumentException>(() => new DreamBoothLora(new DreamBoothLoraOptions { Recipe = TrainingRecipe.Diffusers, Token = "<x>" }));
 
         Assert.Equal("InitializerToken", e.ParamName);
     }

@@ -32,7 +32,7 @@ public class MethodsSd15Tests
     public void CustomDiffusion_Sd15_Trains32KeyValueTensorsAndTheModifierRow()
     {
         using var pipeline = Sd15ShapedPipeline.Create();
-        using var method = new CustomDiffusion();
+        using var method = new CustomDiffusion(new CustomDiffusionOptions { Recipe = TrainingRecipe.Diffusers });
 
         method.Attach(pipeline);
 

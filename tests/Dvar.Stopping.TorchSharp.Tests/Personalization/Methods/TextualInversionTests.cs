@@ -11,7 +11,7 @@ public partial class TextualInversionTests
     private const string RowsName = "text_encoder.text_model.embeddings.trainable_token_rows_0";
 
     private static TextualInversion NewMethod(int vectors = 1, string token = "<cat-toy>") =>
-        new(new TextualInversionOptions { Token = token, InitializerToken = "toy", NumVectors = vectors });
+        new(new TextualInversionOptions { Recipe = TrainingRecipe.Diffusers, Token = token, InitializerToken = "toy", NumVectors = vectors });
 
     [Fact]
     public void Attach_TinyPipeline_AddsTokenAndTrainsOnlyItsRow()
@@ -165,25 +165,6 @@ public partial class TextualInversionTests
         Assert.Equal(method.Placeholder, placeholder);
         using var actual = TinyPipeline.Encode(fresh, prompts);
         TensorAssert.Close(actual, expected, atol: 1e-6, rtol: 0, "text encoder output with the loaded token");
-    }
-
-    [Fact]
-    public void Defaults_MatchAuthorsSetup()
-    {
-        using var method = NewMethod();
-
-        var defaults = method.Defaults;
-
-        // personalization-facts: batch 2, lr 5e-3 scaled by batch, 6,100 steps, DVAR N=310, α=0.15, no clipping, diffusers flip_p 0.5.
-        Assert.Equal(1e-2, defaults.LearningRate, 15);
-        Assert.Equal(2, defaults.BatchSize);
-        Assert.Equal(6_100, defaults.MaxSteps);
-        Assert.Equal(DvarOptions.TextualInversion, defaults.Dvar);
-        Assert.Null(defaults.MaxGradientNorm);
-        Assert.True(defaults.RandomFlip);
-        Assert.Same(PromptTemplateSet.Object, defaults.Templates);
-        Assert.Equal("textual-inversion", method.Name);
-        Assert.True(method.TrainsTextConditioning);
     }
 
     [Fact]

@@ -130,7 +130,7 @@ public class TrainerScoringTests
     private static ScoringSetup Setup(TemporaryDirectory folder)
     {
         var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
-        var method = new TextualInversion(new TextualInversionOptions { Token = "<toy>", InitializerToken = "toy" });
+        var method = new TextualInversion(new TextualInversionOptions { Recipe = TrainingRecipe.Diffusers, Token = "<toy>", InitializerToken = "toy" });
         method.Attach(pipeline);
         var data = TinyConcept.Create(folder, placeholder: method.Placeholder);
         return new ScoringSetup(pipeline, method, data, new ConceptScorer(new PixelMetric(), data, Quick), Path.Combine(folder.Path, "out"));

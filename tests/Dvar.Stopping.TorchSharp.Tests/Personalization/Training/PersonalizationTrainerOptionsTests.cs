@@ -65,7 +65,8 @@ public class PersonalizationTrainerOptionsTests : IClassFixture<PersonalizationT
         Assert.Equal(defaults.BatchSize, trainer.Options.EffectiveBatchSize);
         Assert.Equal(defaults.MaxGradientNorm, trainer.Options.EffectiveMaxGradientNorm);
         Assert.Null((options with { MaxGradientNorm = double.PositiveInfinity }).EffectiveMaxGradientNorm);
-        Assert.Equal(8, options.EvaluationBatchSize);
+        Assert.Null(options.EvaluationBatchSize);
+        Assert.Equal(defaults.EvaluationBatchSize, trainer.Options.EffectiveEvaluationBatchSize);
         Assert.Equal(1, options.EvaluationFrequency);
         Assert.Equal(FrozenSources.All, options.FrozenSources);
         Assert.NotEqual(options.TrainingSeed, options.EvaluationSeed);
