@@ -23,6 +23,21 @@ public sealed record PersonalizationDefaults(
     /// <value>Default 1.0 (diffusers' DreamBooth and Custom Diffusion examples). Used only when the trainer is given class images.</value>
     public double PriorLossWeight { get; init; } = 1.0;
 
+    /// <summary>Whether instance images get Custom Diffusion's random-rescale augmentation, as the DVAR authors' data.py does
+    /// with prior preservation: each instance item's photo is shrunk into a zero canvas ("a far away " / "very small "),
+    /// enlarged and cropped ("zoomed in " / "close up ") or resized whole, the prefix goes before its caption, and the
+    /// instance loss is masked to the pasted region.</summary>
+    /// <value>
+    /// Default <see langword="false"/>. Takes effect only with class images (prior preservation), as in the authors' code, and
+    /// then needs the instance images loaded with <see cref="ConceptImageOptions.KeepOriginals"/> (the photo is resampled at
+    /// every step and VAE-encoded anew). The training instance loss becomes, per row,
+    /// <c>Σ_{c,h,w} (pred − target)² · mask / Σ_{h,w} mask</c>, averaged over rows (the authors' formula: the mask has one
+    /// channel, so this is C times a masked mean); the deterministic evaluation batch is augmented once (drawn from the
+    /// evaluator's generator) and its loss stays the plain mean MSE. The flip of an augmented item is drawn only when
+    /// <see cref="RandomFlip"/> is set (the authors flip with p = 0.5).
+    /// </value>
+    public bool RescaleAugmentation { get; init; }
+
     /// <summary>The learning rate with prior preservation, or null when it is <see cref="LearningRate"/>.</summary>
     /// <value>Default null. Custom Diffusion: 2 × <see cref="LearningRate"/> (its authors double the rate with class images).</value>
     public double? PriorPreservationLearningRate { get; init; }

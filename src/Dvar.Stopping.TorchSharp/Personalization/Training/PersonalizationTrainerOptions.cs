@@ -134,6 +134,7 @@ public sealed record PersonalizationTrainerOptions
         }
 
         DeterministicEvaluator.CheckPlaceholder(Method, Data, nameof(Data));
+        RescaleAugmentation.CheckOriginals(Method, Data, nameof(Data));
         int factor = pipeline.VaeScaleFactor * pipeline.Unet.DownsamplingFactor;
         if (Data.Images.Resolution % factor != 0)
         {
