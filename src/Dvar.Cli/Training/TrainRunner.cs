@@ -246,7 +246,7 @@ internal static class TrainRunner
                 return Guarded(() => new ConceptData(images, templates, method.Placeholder));
             }
 
-            classImages = LoadImages("--class-images", folder, imageOptions);
+            classImages = LoadImages("--class-images", folder, imageOptions with { KeepOriginals = false });
             var loaded = classImages;
             var captions = request.ClassPrompt is null
                 ? ClassCaptions.Read(loaded.Files) ?? throw new UsageException(

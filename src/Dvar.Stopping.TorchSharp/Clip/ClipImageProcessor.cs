@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Imaging;
 using Dvar.Stopping.TorchSharp.Personalization;
 using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
@@ -173,7 +174,7 @@ public sealed class ClipImageProcessor
         }
 
         var (newHeight, newWidth) = ResizedSize(height, width);
-        ReadOnlySpan<byte> resized = newHeight == height && newWidth == width ? pixels : PillowBicubic.Resize(pixels, height, width, 3, newHeight, newWidth);
+        ReadOnlySpan<byte> resized = newHeight == height && newWidth == width ? pixels : PillowResampler.Resize(pixels, height, width, 3, newHeight, newWidth, PillowFilter.Bicubic);
         int outHeight = OutputHeight;
         int outWidth = OutputWidth;
         if (outHeight > newHeight || outWidth > newWidth)

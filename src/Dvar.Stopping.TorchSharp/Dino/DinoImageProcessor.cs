@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Imaging;
 using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
 
@@ -88,7 +89,16 @@ public sealed class DinoImageProcessor
         int width = (int)bytes.shape[3];
         using var contiguous = bytes.contiguous();
         byte[] source = contiguous.data<byte>().ToArray();
-        byte[] resized = PillowBilinear.Resize(source, (int)(n * channels), height, width, side, side);
+        int planeIn = height * width;
+        int planeOut = side * side;
+        var resized = new byte[n * channels * planeOut];
+        for (int plane = 0; plane < n * channels; plane++)
+        {
+            // A plane is a one-channel interleaved image.
+            byte[] one = PillowResampler.Resize(source.AsSpan(plane * planeIn, planeIn), height, width, 1, side, side, PillowFilter.Bilinear);
+            one.CopyTo(resized, plane * planeOut);
+        }
+
         return tensor(resized, [n, channels, side, side], ScalarType.Byte);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Dvar.Stopping.TorchSharp.Clip;
+using Dvar.Stopping.TorchSharp.Imaging;
 using Dvar.Stopping.TorchSharp.Personalization;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using static TorchSharp.torch;
@@ -36,8 +37,8 @@ public class ClipImageProcessorTests
         var image = cases[$"preprocess.input.image_{index}"];
         var expected = cases[$"preprocess.intermediate.resized_{index}"];
 
-        var resized = PillowBicubic.Resize(
-            image.bytes, (int)image.shape[0], (int)image.shape[1], 3, (int)expected.shape[0], (int)expected.shape[1]);
+        var resized = PillowResampler.Resize(
+            image.bytes, (int)image.shape[0], (int)image.shape[1], 3, (int)expected.shape[0], (int)expected.shape[1], PillowFilter.Bicubic);
 
         var reference = expected.bytes.ToArray();
         int differing = resized.Zip(reference).Count(p => p.First != p.Second);
@@ -209,7 +210,7 @@ public class ClipImageProcessorTests
     {
         var pixels = Enumerable.Range(0, 5 * 7 * 3).Select(i => (byte)(i * 37)).ToArray();
 
-        var resized = PillowBicubic.Resize(pixels, 5, 7, 3, 5, 7);
+        var resized = PillowResampler.Resize(pixels, 5, 7, 3, 5, 7, PillowFilter.Bicubic);
 
         Assert.Equal(pixels, resized);
     }
@@ -223,7 +224,7 @@ public class ClipImageProcessorTests
         // The weights of every output sum to 2^22 up to rounding, so a constant image must come back constant.
         var pixels = Enumerable.Repeat((byte)200, height * width * 3).ToArray();
 
-        var resized = PillowBicubic.Resize(pixels, height, width, 3, newHeight, newWidth);
+        var resized = PillowResampler.Resize(pixels, height, width, 3, newHeight, newWidth, PillowFilter.Bicubic);
 
         Assert.Equal(newHeight * newWidth * 3, resized.Length);
         Assert.All(resized, b => Assert.Equal(200, b));

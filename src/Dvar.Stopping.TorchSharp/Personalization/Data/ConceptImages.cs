@@ -16,20 +16,23 @@ namespace Dvar.Stopping.TorchSharp.Personalization;
 /// <para>
 /// The images are kept as one uint8 CPU tensor <c>[N, 3, R, R]</c>: <c>N * 3 * R * R</c> bytes (768 KiB per image at
 /// R = 512, so 100 class images take 75 MiB), a quarter of float32 storage and exactly as precise, since the values are
-/// 8-bit. Dispose the instance to free it. Reading (<see cref="GetImage"/>, <see cref="Gather"/>) is thread-safe.
+/// 8-bit. With <see cref="ConceptImageOptions.KeepOriginals"/> the decoded originals are kept too (<c>3 · H · W</c> bytes
+/// each). Dispose the instance to free it. Reading (<see cref="GetImage"/>, <see cref="Gather"/>) is thread-safe.
 /// </para>
 /// </remarks>
 public sealed class ConceptImages : IDisposable
 {
     private readonly Tensor _pixels;
+    private readonly OriginalImage[]? _originals;
     private bool _disposed;
 
-    private ConceptImages(string folder, ConceptImageOptions options, IReadOnlyList<string> files, Tensor pixels)
+    private ConceptImages(string folder, ConceptImageOptions options, IReadOnlyList<string> files, Tensor pixels, OriginalImage[]? originals)
     {
         Folder = folder;
         Options = options;
         Files = files;
         _pixels = pixels;
+        _originals = originals;
     }
 
     /// <summary>The folder the images were read from.</summary>
@@ -46,6 +49,9 @@ public sealed class ConceptImages : IDisposable
 
     /// <summary>The side R of every image, equal to <see cref="ConceptImageOptions.Resolution"/>.</summary>
     public int Resolution => Options.Resolution;
+
+    /// <summary>Whether the decoded originals were kept (<see cref="ConceptImageOptions.KeepOriginals"/>).</summary>
+    public bool HasOriginals => _originals is not null;
 
     /// <summary>Reads and prepares every image of a folder.</summary>
     /// <param name="folder">
@@ -77,12 +83,19 @@ public sealed class ConceptImages : IDisposable
         options.Validate();
         string[] files = ImageFolder.List(folder);
         var pixels = empty([files.Length, 3, options.Resolution, options.Resolution], ScalarType.Byte);
+        var originals = options.KeepOriginals ? new OriginalImage[files.Length] : null;
         try
         {
             for (int i = 0; i < files.Length; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var upright = ImageDecoder.Decode(files[i], options.MinimumSize);
+                if (originals is not null)
+                {
+                    using var interleaved = upright.permute(1, 2, 0).contiguous();
+                    originals[i] = new OriginalImage(interleaved.data<byte>().ToArray(), (int)upright.shape[1], (int)upright.shape[2]);
+                }
+
                 using var square = ImageResizer.ToSquare(upright, options.Resolution, options.CenterCrop);
                 using var slot = pixels[i];
                 slot.copy_(square);
@@ -95,7 +108,35 @@ public sealed class ConceptImages : IDisposable
             throw;
         }
 
-        return new ConceptImages(folder, options, Array.AsReadOnly(files), pixels);
+        return new ConceptImages(folder, options, Array.AsReadOnly(files), pixels, originals);
+    }
+
+    /// <summary>Returns a copy of one decoded original: upright RGB, before any crop or resize.</summary>
+    /// <param name="index">The image, 0 to <see cref="Count"/> - 1.</param>
+    /// <returns>A new uint8 CPU tensor <c>[3, H, W]</c>, owned by the caller.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is out of range.</exception>
+    /// <exception cref="InvalidOperationException">The images were loaded without <see cref="ConceptImageOptions.KeepOriginals"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The instance was disposed.</exception>
+    public Tensor GetOriginal(int index)
+    {
+        var original = Original(index);
+        using var interleaved = tensor(original.Pixels, new long[] { original.Height, original.Width, 3 }, ScalarType.Byte);
+        return interleaved.permute(2, 0, 1).contiguous();
+    }
+
+    /// <summary>The kept original of one image (shared, do not modify).</summary>
+    internal OriginalImage Original(int index)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_originals is null)
+        {
+            throw new InvalidOperationException(
+                $"The images of {Folder} were loaded without {nameof(ConceptImageOptions)}.{nameof(ConceptImageOptions.KeepOriginals)}; their originals were not kept.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        return _originals[index];
     }
 
     /// <summary>Returns one image scaled to [-1, 1].</summary>

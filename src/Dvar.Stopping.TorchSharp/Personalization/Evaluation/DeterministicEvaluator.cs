@@ -15,6 +15,12 @@ namespace Dvar.Stopping.TorchSharp.Personalization;
 /// random permutation of the training timesteps). Sources not in <see cref="DeterministicEvaluatorOptions.FrozenSources"/>
 /// are redrawn at each evaluation from the same generator (the paper's semi-deterministic study); redrawn images imply
 /// redrawn latents.</para>
+/// <para>With Custom Diffusion's random rescaling (<see cref="PersonalizationDefaults.RescaleAugmentation"/>, with class
+/// images; the instance images need <see cref="ConceptImageOptions.KeepOriginals"/>) each item's photo is augmented as in
+/// training, drawn once with the frozen batch (see <see cref="EvaluationSampler"/> for the order and for which source the
+/// augmentation and the caption prefix belong to); its latents come from VAE-encoding the augmented pixels (cached while
+/// images and latents are frozen, else encoded at each evaluation), its caption gets the prefix, and the loss stays the plain
+/// unmasked mean MSE, as in the authors' code.</para>
 /// <para>Draw order (CPU, float32/int64), once: flips <c>randint(0, 2, [B])</c> (only when the method flips), VAE posterior
 /// noise <c>randn([B, C, h, w])</c>, timesteps = first B of <c>randperm(T_train)</c>, diffusion noise <c>randn([B, C, h, w])</c>.
 /// Then per evaluation, only for the sources not frozen, in this order: images <c>randint(0, N, [B])</c> and their flips,
@@ -63,6 +69,7 @@ public sealed class DeterministicEvaluator : IDeterministicEvaluator, IDisposabl
         var pipeline = method.Pipeline
             ?? throw new ArgumentException($"The {method.Name} method is not attached to a pipeline; call Attach first.", nameof(method));
         CheckPlaceholder(method, data, nameof(data));
+        RescaleAugmentation.CheckOriginals(method, data, nameof(data));
         options ??= DeterministicEvaluatorOptions.Default;
         options.Validate(pipeline.Scheduler.NumTrainTimesteps);
         _method = method;
@@ -72,7 +79,8 @@ public sealed class DeterministicEvaluator : IDeterministicEvaluator, IDisposabl
         _ownsPosteriors = sharedPosteriors is null;
         _posteriors = sharedPosteriors ?? new LatentPosteriorCache(pipeline, data.Images);
         _sampler = new EvaluationSampler(
-            data, _posteriors.LatentShape, pipeline.Scheduler.NumTrainTimesteps, method.Defaults.RandomFlip, options.BatchSize, options.Seed);
+            data, _posteriors.LatentShape, pipeline.Scheduler.NumTrainTimesteps, method.Defaults.RandomFlip, options.BatchSize, options.Seed,
+            RescaleAugmentation.AppliesTo(method, data));
         _frozen = _sampler.DrawFrozen();
         Log.EvaluationBatchBuilt(logger ?? NullLogger.Instance, options.BatchSize, options.FrozenSources, options.Seed);
     }
@@ -170,16 +178,31 @@ public sealed class DeterministicEvaluator : IDeterministicEvaluator, IDisposabl
     {
         if (!FrozenSources.HasFlag(FrozenSources.Images) || !FrozenSources.HasFlag(FrozenSources.Latents))
         {
+            return SampleScaled(draw);
+        }
+
+        _frozenLatents ??= SampleScaled(draw).DetachFromDisposeScope();
+        return _frozenLatents;
+    }
+
+    private Tensor SampleScaled(EvaluationDraw draw)
+    {
+        if (draw.Augmentations is not { } augmentations)
+        {
             return _posteriors.SampleScaled(draw.ImageIndices, draw.Flips, draw.LatentNoise);
         }
 
-        _frozenLatents ??= _posteriors.SampleScaled(draw.ImageIndices, draw.Flips, draw.LatentNoise).DetachFromDisposeScope();
-        return _frozenLatents;
+        var (pixels, masks, _) = RescaleAugmentation.ApplyBatch(_data.Images, draw.ImageIndices, augmentations);
+        using (pixels)
+        using (masks)
+        {
+            return TrainingBatchSampler.EncodeScaled(_method.Pipeline!, pixels, draw.LatentNoise);
+        }
     }
 
     private Tensor InputIds(EvaluationDraw draw)
     {
-        var prompts = draw.TemplateIndices.Select(t => _data.Prompt((int)t)).ToList();
+        var prompts = draw.TemplateIndices.Select((t, i) => draw.Prefixes[i] + _data.Prompt((int)t)).ToList();
         return _method.Pipeline!.Tokenizer.EncodeToTensor(prompts, _method.Pipeline.Device);
     }
 

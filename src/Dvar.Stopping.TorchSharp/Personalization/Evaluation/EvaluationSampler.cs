@@ -13,6 +13,13 @@ namespace Dvar.Stopping.TorchSharp.Personalization;
 /// images (<c>randint(0, N, [B])</c>, then flips as above), captions (<c>randint(0, T, [B])</c>), VAE posterior noise
 /// (also whenever the images are redrawn: new images need new latents), timesteps (first B of a new
 /// <c>randperm(T_train)</c>), diffusion noise. Everything is float32/int64 on the CPU.</para>
+/// <para>With Custom Diffusion's random rescaling (<see cref="PersonalizationDefaults.RescaleAugmentation"/>, with class
+/// images) every flip draw above is replaced by one augmentation draw per item in turn (its flip <c>rand(1) &lt; 0.5</c>
+/// when the method flips, then <see cref="RescaleAugmentation.Draw(Generator, int, bool)"/>): in the frozen batch at the
+/// flips' place, and after redrawn images. The augmentation belongs to the image: frozen images keep theirs. The caption
+/// prefix belongs to the caption, as in the authors' code (where frozen captions keep the frozen batch's token ids): frozen
+/// captions keep the frozen prefix; redrawn captions take a new template and the prefix of the item's current
+/// augmentation.</para>
 /// </remarks>
 internal sealed class EvaluationSampler : IDisposable
 {
@@ -21,6 +28,7 @@ internal sealed class EvaluationSampler : IDisposable
     private readonly int _numTrainTimesteps;
     private readonly bool _randomFlip;
     private readonly int _batchSize;
+    private readonly bool _rescale;
 
     /// <summary>Creates a sampler with its own generator.</summary>
     /// <param name="data">The concept.</param>
@@ -29,8 +37,10 @@ internal sealed class EvaluationSampler : IDisposable
     /// <param name="randomFlip">Whether the method mirrors images at random.</param>
     /// <param name="batchSize">B.</param>
     /// <param name="seed">The generator's seed.</param>
-    public EvaluationSampler(ConceptData data, long[] latentShape, int numTrainTimesteps, bool randomFlip, int batchSize, long seed)
+    /// <param name="rescale">Whether items get Custom Diffusion's random rescaling.</param>
+    public EvaluationSampler(ConceptData data, long[] latentShape, int numTrainTimesteps, bool randomFlip, int batchSize, long seed, bool rescale = false)
     {
+        _rescale = rescale;
         _data = data;
         _latentShape = latentShape;
         _numTrainTimesteps = numTrainTimesteps;
@@ -49,11 +59,11 @@ internal sealed class EvaluationSampler : IDisposable
         var items = Enumerable.Range(0, _batchSize).Select(i => _data.ItemAt(i)).ToArray();
         long[] images = [.. items.Select(item => (long)item.ImageIndex)];
         long[] templates = [.. items.Select(item => (long)item.TemplateIndex)];
-        bool[] flips = DrawFlips();
+        var (flips, augmentations) = DrawFlipsOrAugmentations();
         var latentNoise = DrawNormal();
         var timesteps = DrawTimesteps();
         var noise = DrawNormal();
-        return new EvaluationDraw(images, flips, templates, latentNoise, timesteps, noise);
+        return new EvaluationDraw(images, flips, templates, latentNoise, timesteps, noise, augmentations, Prefixes(augmentations));
     }
 
     /// <summary>Redraws the sources that are not frozen and copies the rest from <paramref name="frozen"/>.</summary>
@@ -64,16 +74,32 @@ internal sealed class EvaluationSampler : IDisposable
     {
         bool imagesFrozen = sources.HasFlag(FrozenSources.Images);
         long[] images = imagesFrozen ? frozen.ImageIndices : DrawIndices(_data.Images.Count);
-        bool[] flips = imagesFrozen ? frozen.Flips : DrawFlips();
-        long[] templates = sources.HasFlag(FrozenSources.Captions) ? frozen.TemplateIndices : DrawIndices(_data.Templates.Count);
+        var (flips, augmentations) = imagesFrozen ? (frozen.Flips, frozen.Augmentations) : DrawFlipsOrAugmentations();
+        bool captionsFrozen = sources.HasFlag(FrozenSources.Captions);
+        long[] templates = captionsFrozen ? frozen.TemplateIndices : DrawIndices(_data.Templates.Count);
+        string[] prefixes = captionsFrozen ? frozen.Prefixes : Prefixes(augmentations);
         var latentNoise = imagesFrozen && sources.HasFlag(FrozenSources.Latents) ? frozen.LatentNoise.clone() : DrawNormal();
         var timesteps = sources.HasFlag(FrozenSources.Timesteps) ? frozen.Timesteps.clone() : DrawTimesteps();
         var noise = sources.HasFlag(FrozenSources.Noise) ? frozen.Noise.clone() : DrawNormal();
-        return new EvaluationDraw(images, flips, templates, latentNoise, timesteps, noise);
+        return new EvaluationDraw(images, flips, templates, latentNoise, timesteps, noise, augmentations, prefixes);
     }
 
     /// <summary>Disposes the generator.</summary>
     public void Dispose() => Generator.Dispose();
+
+    private (bool[] Flips, RescaleDraw[]? Augmentations) DrawFlipsOrAugmentations()
+    {
+        if (!_rescale)
+        {
+            return (DrawFlips(), null);
+        }
+
+        RescaleDraw[] augmentations = [.. Enumerable.Range(0, _batchSize).Select(_ => RescaleAugmentation.Draw(Generator, _data.Images.Resolution, _randomFlip))];
+        return ([.. augmentations.Select(a => a.Flip)], augmentations);
+    }
+
+    private string[] Prefixes(RescaleDraw[]? augmentations) =>
+        augmentations is null ? new string[_batchSize].Select(_ => string.Empty).ToArray() : [.. augmentations.Select(a => a.Prefix)];
 
     private bool[] DrawFlips() =>
         _randomFlip ? [.. DrawIndices(2).Select(f => f == 1)] : new bool[_batchSize];

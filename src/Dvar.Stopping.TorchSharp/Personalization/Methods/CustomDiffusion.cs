@@ -68,6 +68,7 @@ public sealed partial class CustomDiffusion : PersonalizationMethod
         PriorPreservationLearningRate = 1e-5 * 2 * 2,
         Recipe = Options.Recipe,
         RequiresClassImages = Options.Recipe == TrainingRecipe.Authors,
+        RescaleAugmentation = Options.Recipe == TrainingRecipe.Authors,
         EvaluationBatchSize = Options.Recipe == TrainingRecipe.Authors ? 4 : 8,
         OptimizerStepAfterStop = Options.Recipe == TrainingRecipe.Authors,
     };

@@ -24,6 +24,21 @@ public sealed record PersonalizationDefaults(
     /// <value>Default 1.0 (diffusers' DreamBooth and Custom Diffusion examples). Used only when the trainer is given class images.</value>
     public double PriorLossWeight { get; init; } = 1.0;
 
+    /// <summary>Whether instance images get Custom Diffusion's random-rescale augmentation, as the DVAR authors' data.py does
+    /// with prior preservation: each instance item's photo is shrunk into a zero canvas ("a far away " / "very small "),
+    /// enlarged and cropped ("zoomed in " / "close up ") or resized whole, the prefix goes before its caption, and the
+    /// instance loss is masked to the pasted region.</summary>
+    /// <value>
+    /// Default <see langword="false"/>. Takes effect only with class images (prior preservation), as in the authors' code, and
+    /// then needs the instance images loaded with <see cref="ConceptImageOptions.KeepOriginals"/> (the photo is resampled at
+    /// every step and VAE-encoded anew). The training instance loss becomes, per row,
+    /// <c>Σ_{c,h,w} (pred − target)² · mask / Σ_{h,w} mask</c>, averaged over rows (the authors' formula: the mask has one
+    /// channel, so this is C times a masked mean); the deterministic evaluation batch is augmented once (drawn from the
+    /// evaluator's generator) and its loss stays the plain mean MSE. The flip of an augmented item is drawn only when
+    /// <see cref="RandomFlip"/> is set (the authors flip with p = 0.5).
+    /// </value>
+    public bool RescaleAugmentation { get; init; }
+
     /// <summary>The learning rate with prior preservation, or null when it is <see cref="LearningRate"/>.</summary>
     /// <value>Default null. Custom Diffusion: 2 × <see cref="LearningRate"/> (its authors double the rate with class images).</value>
     public double? PriorPreservationLearningRate { get; init; }
@@ -56,8 +71,10 @@ public sealed record PersonalizationDefaults(
 
     /// <summary>How to load the concept's images for these defaults at a resolution.</summary>
     /// <param name="resolution">The side of the square training images (e.g. the pipeline's <c>DefaultImageSize</c>).</param>
-    /// <returns>The options: <see cref="CenterCrop"/>, the resolution, the rest default.</returns>
-    public ConceptImageOptions ImageOptions(int resolution) => new() { Resolution = resolution, CenterCrop = CenterCrop };
+    /// <returns>The options: the resolution, <see cref="CenterCrop"/>, and the decoded originals kept when
+    /// <see cref="RescaleAugmentation"/> resizes from them; the rest default.</returns>
+    public ConceptImageOptions ImageOptions(int resolution) =>
+        new() { Resolution = resolution, CenterCrop = CenterCrop, KeepOriginals = RescaleAugmentation };
 
     /// <summary>The learning rate to use with or without prior preservation (class images).</summary>
     /// <param name="withPriorPreservation">Whether the trainer uses class images.</param>

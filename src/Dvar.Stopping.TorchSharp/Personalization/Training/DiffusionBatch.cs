@@ -4,7 +4,8 @@ namespace Dvar.Stopping.TorchSharp.Personalization;
 
 /// <summary>One batch of the latent-diffusion loss, on the pipeline's device: clean latents, captions, timesteps, noise.</summary>
 /// <remarks>With prior preservation the first <see cref="InstanceCount"/> rows are instance items and the rest class items.
-/// The batch owns its tensors.</remarks>
+/// With Custom Diffusion's random rescaling the instance rows carry a loss mask (<see cref="InstanceMask"/>). The batch owns
+/// its tensors.</remarks>
 internal sealed class DiffusionBatch : IDisposable
 {
     /// <summary>Bundles the tensors of a batch (taking ownership).</summary>
@@ -13,8 +14,10 @@ internal sealed class DiffusionBatch : IDisposable
     /// <param name="timesteps">Diffusion timesteps, [B] int64.</param>
     /// <param name="noise">The diffusion noise ε, [B, C, h, w], in the pipeline's dtype.</param>
     /// <param name="instanceCount">How many leading rows are instance items (B without prior preservation).</param>
-    public DiffusionBatch(Tensor latents, Tensor inputIds, Tensor timesteps, Tensor noise, long instanceCount)
+    /// <param name="instanceMask">The instance rows' loss mask <c>[instanceCount, 1, h, w]</c> float32, or null for none.</param>
+    public DiffusionBatch(Tensor latents, Tensor inputIds, Tensor timesteps, Tensor noise, long instanceCount, Tensor? instanceMask = null)
     {
+        InstanceMask = instanceMask;
         Latents = latents;
         InputIds = inputIds;
         Timesteps = timesteps;
@@ -37,6 +40,9 @@ internal sealed class DiffusionBatch : IDisposable
     /// <summary>The number of leading instance rows; the remaining rows are class items.</summary>
     public long InstanceCount { get; }
 
+    /// <summary>The loss mask of the instance rows, <c>[InstanceCount, 1, h, w]</c> float32 on the batch's device, or null.</summary>
+    public Tensor? InstanceMask { get; }
+
     /// <summary>The number of rows B.</summary>
     public long Count => Latents.shape[0];
 
@@ -47,5 +53,6 @@ internal sealed class DiffusionBatch : IDisposable
         InputIds.Dispose();
         Timesteps.Dispose();
         Noise.Dispose();
+        InstanceMask?.Dispose();
     }
 }

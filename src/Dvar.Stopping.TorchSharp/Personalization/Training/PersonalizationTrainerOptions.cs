@@ -146,6 +146,7 @@ public sealed record PersonalizationTrainerOptions
                 nameof(Data));
         }
 
+        RescaleAugmentation.CheckOriginals(Method, Data, nameof(Data));
         int factor = pipeline.VaeScaleFactor * pipeline.Unet.DownsamplingFactor;
         if (Data.Images.Resolution % factor != 0)
         {

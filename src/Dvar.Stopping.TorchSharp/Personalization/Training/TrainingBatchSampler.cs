@@ -1,4 +1,5 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Personalization;
@@ -18,6 +19,12 @@ namespace Dvar.Stopping.TorchSharp.Personalization;
 /// </list>
 /// Everything is drawn on the CPU and then moved to the pipeline's device (and dtype), so a seed gives the same batches on
 /// every device.
+/// <para>With Custom Diffusion's random rescaling (<see cref="PersonalizationDefaults.RescaleAugmentation"/>, with class
+/// images) step 2 is replaced: for each instance item in turn, its flip (<c>rand(1) &lt; 0.5</c>, only when the method flips)
+/// and then its augmentation draws (<see cref="RescaleAugmentation.Draw(Generator, int, bool)"/>); the other steps are
+/// unchanged. The instance rows' latents are then the VAE posterior of the augmented pixels, encoded anew at every step under
+/// <c>no_grad</c> (as a batch) instead of the posterior cache, sampled with the instance rows of the posterior noise; their
+/// captions get the augmentation's prefix and the batch carries their loss mask.</para>
 /// </remarks>
 internal sealed class TrainingBatchSampler
 {
@@ -27,6 +34,7 @@ internal sealed class TrainingBatchSampler
     private readonly LatentPosteriorCache? _classes;
     private readonly int _batchSize;
     private readonly bool _randomFlip;
+    private readonly bool _rescale;
 
     /// <summary>Creates a sampler.</summary>
     /// <param name="pipeline">The pipeline (tokenizer, scheduler, device, dtype).</param>
@@ -35,9 +43,12 @@ internal sealed class TrainingBatchSampler
     /// <param name="classes">The posterior cache of <see cref="ConceptData.ClassImages"/>, or null without prior preservation.</param>
     /// <param name="batchSize">B, the instance items per batch.</param>
     /// <param name="randomFlip">Whether images are mirrored at random.</param>
+    /// <param name="rescale">Whether instance items get Custom Diffusion's random rescaling (needs the instance originals).</param>
     public TrainingBatchSampler(
-        StableDiffusionPipeline pipeline, ConceptData data, LatentPosteriorCache instances, LatentPosteriorCache? classes, int batchSize, bool randomFlip)
+        StableDiffusionPipeline pipeline, ConceptData data, LatentPosteriorCache instances, LatentPosteriorCache? classes, int batchSize, bool randomFlip,
+        bool rescale = false)
     {
+        _rescale = rescale;
         _pipeline = pipeline;
         _data = data;
         _instances = instances;
@@ -52,7 +63,20 @@ internal sealed class TrainingBatchSampler
     public DiffusionBatch Draw(Generator generator)
     {
         using var scope = NewDisposeScope();
-        var (indices, flips) = DrawItems(_data.Images.Count, generator);
+        RescaleDraw[]? augmentations = null;
+        long[] indices;
+        bool[] flips;
+        if (_rescale)
+        {
+            indices = DrawIndices(_data.Images.Count, generator);
+            augmentations = [.. indices.Select(_ => RescaleAugmentation.Draw(generator, _data.Images.Resolution, _randomFlip))];
+            flips = [.. augmentations.Select(a => a.Flip)];
+        }
+        else
+        {
+            (indices, flips) = DrawItems(_data.Images.Count, generator);
+        }
+
         long[] templates = DrawIndices(_data.Templates.Count, generator);
         var prompts = templates.Select(t => _data.Prompt((int)t)).ToList();
         (long[] Indices, bool[] Flips)? classItems = null;
@@ -68,7 +92,24 @@ internal sealed class TrainingBatchSampler
         var timesteps = randint(0L, _pipeline.Scheduler.NumTrainTimesteps, new long[] { rows }, ScalarType.Int64, CPU, generator: generator);
         var noise = randn(shape, ScalarType.Float32, CPU, generator: generator);
 
-        var latents = _instances.SampleScaled(indices, flips, latentNoise.narrow(0, 0, _batchSize));
+        Tensor latents;
+        Tensor? mask = null;
+        if (augmentations is not null)
+        {
+            var (pixels, masks, prefixes) = RescaleAugmentation.ApplyBatch(_data.Images, indices, augmentations);
+            for (int i = 0; i < _batchSize; i++)
+            {
+                prompts[i] = prefixes[i] + prompts[i];
+            }
+
+            latents = EncodeScaled(_pipeline, pixels, latentNoise.narrow(0, 0, _batchSize));
+            mask = masks.to(_pipeline.Device);
+        }
+        else
+        {
+            latents = _instances.SampleScaled(indices, flips, latentNoise.narrow(0, 0, _batchSize));
+        }
+
         if (classItems is { } c)
         {
             var classLatents = _classes!.SampleScaled(c.Indices, c.Flips, latentNoise.narrow(0, _batchSize, _batchSize));
@@ -80,8 +121,23 @@ internal sealed class TrainingBatchSampler
             _pipeline.Tokenizer.EncodeToTensor(prompts, _pipeline.Device).MoveToOuterDisposeScope(),
             timesteps.to(_pipeline.Device).MoveToOuterDisposeScope(),
             noise.to(_pipeline.Dtype, _pipeline.Device).MoveToOuterDisposeScope(),
-            _batchSize);
+            _batchSize,
+            mask?.MoveToOuterDisposeScope());
         return batch;
+    }
+
+    /// <summary>VAE-encodes pixels under <c>no_grad</c> and samples scaled latents <c>(mean + std · ε) · scaling_factor</c>.</summary>
+    /// <param name="pipeline">The pipeline whose VAE encodes.</param>
+    /// <param name="pixels">Float32 CPU pixels [B, 3, R, R] in [-1, 1].</param>
+    /// <param name="eps">Standard normal noise [B, C, R / f, R / f].</param>
+    /// <returns>The latents in the pipeline's dtype on its device; the caller owns them.</returns>
+    internal static Tensor EncodeScaled(StableDiffusionPipeline pipeline, Tensor pixels, Tensor eps)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var posterior = pipeline.Vae.Encode(pixels.to(pipeline.Dtype, pipeline.Device));
+        var noise = eps.to(posterior.Mean.dtype, posterior.Mean.device);
+        return posterior.Mean.Plus(posterior.Std * noise).Times(pipeline.Vae.ScalingFactor).MoveToOuterDisposeScope();
     }
 
     private (long[] Indices, bool[] Flips) DrawItems(int count, Generator generator)

@@ -191,4 +191,43 @@ public class DeterministicEvaluatorTests
     };
 
     private static string Hex(Tensor tensor) => Convert.ToHexString(tensor.contiguous().bytes);
+
+    [Fact]
+    public void Constructor_RescaleAugmentation_DrawsTheFrozenAugmentationOnceFromTheEvaluatorGenerator()
+    {
+        var defaults = SingleParameterMethod.TestDefaults with { RescaleAugmentation = true };
+        using var setup = Setup.Create(SingleParameterMethod.UnetConvInBias(defaults), withClassImages: true, keepOriginals: true);
+        using var evaluator = new DeterministicEvaluator(setup.Method, setup.Data, new DeterministicEvaluatorOptions { BatchSize = 4, Seed = 21 });
+
+        // Items 0..3 in order; per item its flip and augmentation in place of the flips; then the three noise draws.
+        using var expected = new Generator(21, CPU);
+        var draws = Enumerable.Range(0, 4).Select(_ => RescaleAugmentation.Draw(expected, TinyConcept.Resolution, randomFlip: true)).ToArray();
+        var latentNoise = randn([4, 4, 16, 16], generator: expected);
+        var timesteps = randperm(1000, generator: expected).narrow(0, 0, 4);
+        var noise = randn([4, 4, 16, 16], generator: expected);
+        var frozen = evaluator.FrozenDraw;
+        Assert.Equal(draws, frozen.Augmentations);
+        Assert.Equal(draws.Select(d => d.Prefix), frozen.Prefixes);
+        Assert.Equal(draws.Select(d => d.Flip), frozen.Flips);
+        Assert.Equal(new long[] { 0, 1, 2, 0 }, frozen.ImageIndices);
+        Assert.True(frozen.LatentNoise.Equals(latentNoise) && frozen.Timesteps.Equals(timesteps) && frozen.Noise.Equals(noise), "noise draws");
+        Assert.True(evaluator.Generator.get_state().Equals(expected.get_state()), "The evaluator drew more or less than documented.");
+
+        double first = evaluator.Evaluate();
+        double second = evaluator.Evaluate();
+        Assert.True(double.IsFinite(first));
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void Constructor_RescaleAugmentationWithoutKeptOriginals_Throws()
+    {
+        var defaults = SingleParameterMethod.TestDefaults with { RescaleAugmentation = true };
+        using var setup = Setup.Create(SingleParameterMethod.UnetConvInBias(defaults), withClassImages: true);
+
+        var e = Assert.Throws<ArgumentException>(() => new DeterministicEvaluator(setup.Method, setup.Data));
+
+        Assert.Equal("data", e.ParamName);
+        Assert.Contains(nameof(ConceptImageOptions.KeepOriginals), e.Message, StringComparison.Ordinal);
+    }
 }

@@ -32,6 +32,61 @@ public class DiffusionObjectiveTests
         Assert.Equal(expected, actual, expected * 1e-5);
     }
 
+    [Fact]
+    public void MaskedMse_EqualsTheNaivePerRowFormula()
+    {
+        // The authors' instance loss: per row sum over (c, h, w) of (pred - target)^2 * mask[h, w], divided by sum over
+        // (h, w) of the one-channel mask, then the mean over rows; computed here with plain loops in double.
+        using var generator = new Generator(11, CPU);
+        using var prediction = randn([3, 4, 5, 6], generator: generator);
+        using var target = randn([3, 4, 5, 6], generator: generator);
+        using var mask = (rand([3, 1, 5, 6], generator: generator) > 0.4).to_type(ScalarType.Float32);
+        float[] p = prediction.data<float>().ToArray();
+        float[] t = target.data<float>().ToArray();
+        float[] m = mask.data<float>().ToArray();
+        double total = 0;
+        for (int b = 0; b < 3; b++)
+        {
+            double numerator = 0;
+            double denominator = 0;
+            for (int y = 0; y < 30; y++)
+            {
+                denominator += m[(b * 30) + y];
+                for (int c = 0; c < 4; c++)
+                {
+                    double d = p[(((b * 4) + c) * 30) + y] - t[(((b * 4) + c) * 30) + y];
+                    numerator += d * d * m[(b * 30) + y];
+                }
+            }
+
+            total += numerator / denominator;
+        }
+
+        using var actual = DiffusionObjective.MaskedMse(prediction, target, mask);
+
+        Assert.Equal(total / 3, actual.item<float>(), 1e-5);
+    }
+
+    [Fact]
+    public void Loss_WithInstanceMaskAndClassRows_IsTheMaskedInstanceLossPlusTheWeightedClassLoss()
+    {
+        using var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
+        using var plain = RandomBatch(pipeline, rows: 4, instanceRows: 2);
+        var mask = zeros([2, 1, 16, 16]);
+        mask.narrow(2, 3, 9).narrow(3, 2, 7).fill_(1.0f);
+        using var batch = new DiffusionBatch(plain.Latents.clone(), plain.InputIds.clone(), plain.Timesteps.clone(), plain.Noise.clone(), 2, mask);
+
+        double actual = new DiffusionObjective(pipeline, priorLossWeight: 0.7).Loss(batch, textWithGradient: false).item<float>();
+
+        var prediction = Prediction(pipeline, batch).to_type(ScalarType.Float64);
+        var noise = batch.Noise.to_type(ScalarType.Float64);
+        // Inside the 9 x 7 window the four channels' squared errors are summed and divided by the 63 cells.
+        var window = (prediction.narrow(0, 0, 2) - noise.narrow(0, 0, 2)).square().narrow(2, 3, 9).narrow(3, 2, 7);
+        double instance = (window.sum(new long[] { 1, 2, 3 }) / 63).mean().item<double>();
+        double expected = instance + (0.7 * Mse(prediction, noise, 2, 2));
+        Assert.Equal(expected, actual, expected * 1e-5);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -26,11 +26,11 @@ internal sealed class Setup : IDisposable
     /// <summary>The output folder for a trainer.</summary>
     public string Output => Path.Combine(Folder.Path, "output");
 
-    public static Setup Create(SingleParameterMethod method, bool withClassImages = false)
+    public static Setup Create(SingleParameterMethod method, bool withClassImages = false, bool keepOriginals = false)
     {
         var folder = new TemporaryDirectory();
         var (pipeline, attached) = SingleParameterMethod.Attached(method);
-        var data = TinyConcept.Create(folder, withClassImages: withClassImages);
+        var data = TinyConcept.Create(folder, withClassImages: withClassImages, keepOriginals: keepOriginals);
         return new Setup(folder, pipeline, attached, data);
     }
 

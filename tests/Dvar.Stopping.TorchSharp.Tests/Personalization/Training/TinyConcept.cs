@@ -10,7 +10,8 @@ internal static class TinyConcept
     public const int Resolution = 32;
 
     public static ConceptData Create(
-        TemporaryDirectory folder, PromptTemplateSet? templates = null, bool withClassImages = false, string placeholder = SingleParameterMethod.TestPlaceholder)
+        TemporaryDirectory folder, PromptTemplateSet? templates = null, bool withClassImages = false, string placeholder = SingleParameterMethod.TestPlaceholder,
+        bool keepOriginals = false)
     {
         string instances = Path.Combine(folder.Path, "instance");
         Directory.CreateDirectory(instances);
@@ -18,7 +19,7 @@ internal static class TinyConcept
         RgbImage.Constant(Resolution, Resolution, 200, 40, 40).WritePng(instances, "b.png");
         RgbImage.Noise(Resolution, Resolution, seed: 7).WritePng(instances, "c.png");
         var options = new ConceptImageOptions { Resolution = Resolution, MinimumSize = 8 };
-        var images = ConceptImages.Load(instances, options);
+        var images = ConceptImages.Load(instances, options with { KeepOriginals = keepOriginals });
         if (!withClassImages)
         {
             return new ConceptData(images, templates ?? PromptTemplateSet.Object, placeholder);

@@ -66,5 +66,80 @@ public class TrainingBatchSamplerTests
         TensorAssert.Close(batch.Latents.narrow(0, 2, 2), expectedClassLatents, 1e-6, 1e-5, "class latents");
     }
 
+    [Fact]
+    public void Draw_WithRescaleAugmentation_FollowsTheDocumentedOrderAndEncodesTheAugmentedPixels()
+    {
+        var defaults = SingleParameterMethod.TestDefaults with { RescaleAugmentation = true };
+        using var setup = Setup.Create(SingleParameterMethod.UnetConvInBias(defaults), withClassImages: true, keepOriginals: true);
+        Assert.True(RescaleAugmentation.AppliesTo(setup.Method, setup.Data));
+        using var instances = new LatentPosteriorCache(setup.Pipeline, setup.Data.Images);
+        using var classes = new LatentPosteriorCache(setup.Pipeline, setup.Data.ClassImages!);
+        var sampler = new TrainingBatchSampler(setup.Pipeline, setup.Data, instances, classes, batchSize: 3, randomFlip: true, rescale: true);
+        using var generator = new Generator(9, CPU);
+
+        using var batch = sampler.Draw(generator);
+
+        // Images, then per item its flip and augmentation, then templates, class items, VAE noise, timesteps, noise.
+        using var expected = new Generator(9, CPU);
+        long[] images = Ints(randint(0L, 3L, new long[] { 3 }, ScalarType.Int64, generator: expected));
+        var draws = Enumerable.Range(0, 3).Select(_ => RescaleAugmentation.Draw(expected, TinyConcept.Resolution, randomFlip: true)).ToArray();
+        long[] templates = Ints(randint(0L, 27L, new long[] { 3 }, ScalarType.Int64, generator: expected));
+        randint(0L, 2L, new long[] { 3 }, ScalarType.Int64, generator: expected); // class images
+        randint(0L, 2L, new long[] { 3 }, ScalarType.Int64, generator: expected); // class flips
+        var vaeNoise = randn([6, 4, 16, 16], generator: expected);
+        var timesteps = randint(0L, 1000L, new long[] { 6 }, ScalarType.Int64, generator: expected);
+        var noise = randn([6, 4, 16, 16], generator: expected);
+
+        Assert.True(generator.get_state().Equals(expected.get_state()), "The sampler drew more or less than documented.");
+        Assert.True(batch.Timesteps.Equals(timesteps), "timesteps");
+        Assert.True(batch.Noise.Equals(noise), "noise");
+        var (pixels, masks, prefixes) = RescaleAugmentation.ApplyBatch(setup.Data.Images, images, draws);
+        var prompts = templates.Select((t, i) => prefixes[i] + setup.Data.Prompt((int)t)).Concat(["a photo of dog", "a photo of dog", "a photo of dog"]).ToList();
+        Assert.True(batch.InputIds.Equals(setup.Pipeline.Tokenizer.EncodeToTensor(prompts)), "captions with prefixes");
+        Assert.NotNull(batch.InstanceMask);
+        Assert.True(batch.InstanceMask!.Equals(masks), "instance masks");
+        using var posterior = setup.Pipeline.Vae.Encode(pixels);
+        var expectedLatents = ((posterior.Mean + (posterior.Std * vaeNoise.narrow(0, 0, 3))) * 0.18215).detach();
+        TensorAssert.Close(batch.Latents.narrow(0, 0, 3), expectedLatents, 1e-6, 1e-5, "augmented instance latents");
+    }
+
+    [Fact]
+    public void Draw_FlagFalseWithClassImagesAndOriginals_KeepsTheUnaugmentedStream()
+    {
+        // As TrainingSession builds it: RescaleAugmentation false leaves the documented draws and the posterior cache.
+        using var setup = Setup.Create(SingleParameterMethod.UnetConvInBias(), withClassImages: true, keepOriginals: true);
+        bool rescale = RescaleAugmentation.AppliesTo(setup.Method, setup.Data);
+        using var instances = new LatentPosteriorCache(setup.Pipeline, setup.Data.Images);
+        using var classes = new LatentPosteriorCache(setup.Pipeline, setup.Data.ClassImages!);
+        var sampler = new TrainingBatchSampler(setup.Pipeline, setup.Data, instances, classes, batchSize: 2, randomFlip: true, rescale);
+        using var generator = new Generator(6, CPU);
+
+        using var batch = sampler.Draw(generator);
+
+        using var expected = new Generator(6, CPU);
+        long[] images = Ints(randint(0L, 3L, new long[] { 2 }, ScalarType.Int64, generator: expected));
+        bool[] flips = [.. Ints(randint(0L, 2L, new long[] { 2 }, ScalarType.Int64, generator: expected)).Select(f => f == 1)];
+        randint(0L, 27L, new long[] { 2 }, ScalarType.Int64, generator: expected);
+        randint(0L, 2L, new long[] { 2 }, ScalarType.Int64, generator: expected);
+        randint(0L, 2L, new long[] { 2 }, ScalarType.Int64, generator: expected);
+        var vaeNoise = randn([4, 4, 16, 16], generator: expected);
+        randint(0L, 1000L, new long[] { 4 }, ScalarType.Int64, generator: expected);
+        randn([4, 4, 16, 16], generator: expected);
+        Assert.False(rescale);
+        Assert.Null(batch.InstanceMask);
+        Assert.True(generator.get_state().Equals(expected.get_state()), "The training generator's stream changed.");
+        using var posterior = setup.Pipeline.Vae.Encode(setup.Data.Images.Gather(images, flips));
+        var expectedLatents = ((posterior.Mean + (posterior.Std * vaeNoise.narrow(0, 0, 2))) * 0.18215).detach();
+        TensorAssert.Close(batch.Latents.narrow(0, 0, 2), expectedLatents, 1e-6, 1e-5, "instance latents");
+    }
+
+    [Fact]
+    public void AppliesTo_NeedsTheFlagAndClassImages()
+    {
+        var defaults = SingleParameterMethod.TestDefaults with { RescaleAugmentation = true };
+        using var withoutClasses = Setup.Create(SingleParameterMethod.UnetConvInBias(defaults), keepOriginals: true);
+        Assert.False(RescaleAugmentation.AppliesTo(withoutClasses.Method, withoutClasses.Data));
+    }
+
     private static long[] Ints(Tensor tensor) => tensor.data<long>().ToArray();
 }

@@ -1,29 +1,32 @@
-namespace Dvar.Stopping.TorchSharp.Clip;
+namespace Dvar.Stopping.TorchSharp.Imaging;
 
-/// <summary>Pillow's bicubic <c>Image.resize</c> of 8-bit RGB images, bit for bit.</summary>
+/// <summary>Pillow's <c>Image.resize</c> of 8-bit images with the <see cref="PillowFilter.Bicubic"/> or
+/// <see cref="PillowFilter.Bilinear"/> filter, bit for bit (libImaging/Resample.c, unchanged since Pillow 4).</summary>
 /// <remarks>
-/// <para>Per axis: <c>scale = in / out</c>, <c>filterscale = max(scale, 1)</c>, <c>support = 2 · filterscale</c> (downscaling widens
-/// the kernel: antialiasing). Output i has <c>center = (i + 0.5) · scale</c>, taps <c>xmin = max(int(center − support + 0.5), 0)</c>
-/// to <c>xmax = min(int(center + support + 0.5), in)</c> with weights <c>k((j + xmin − center + 0.5) / filterscale)</c> of the
-/// Keys cubic with a = −0.5, divided by their sum.</para>
+/// <para>Per axis: <c>scale = in / out</c>, <c>filterscale = max(scale, 1)</c>, <c>support = s · filterscale</c> with the filter's
+/// support s (2 for the Keys cubic with a = −0.5, 1 for the bilinear triangle <c>max(0, 1 − |x|)</c>); downscaling widens the
+/// kernel (antialiasing). Output i has <c>center = (i + 0.5) · scale</c>, taps <c>xmin = max(int(center − support + 0.5), 0)</c>
+/// to <c>xmax = min(int(center + support + 0.5), in)</c> with weights <c>k((j + xmin − center + 0.5) / filterscale)</c>,
+/// divided by their sum.</para>
 /// <para>Weights become 22-bit fixed point (<c>int(w · 2²² ± 0.5)</c>, rounding away from zero); each output sums
 /// <c>pixel · coefficient</c> from <c>2²¹</c> and is clipped (<c>≥ 2³⁰ → 255</c>, <c>≤ 0 → 0</c>, else <c>&gt;&gt; 22</c>). The
 /// horizontal pass runs first and is stored as 8 bits, then the vertical pass; an axis whose size does not change is skipped,
 /// so an image already at the target size is returned unchanged.</para>
 /// </remarks>
-internal static class PillowBicubic
+internal static class PillowResampler
 {
     private const int PrecisionBits = 22;
 
-    /// <summary>Resizes an interleaved 8-bit image.</summary>
+    /// <summary>Resizes an interleaved 8-bit image with one of Pillow's filters.</summary>
     /// <param name="pixels">Row-major <c>[height, width, channels]</c> bytes.</param>
     /// <param name="height">The input height.</param>
     /// <param name="width">The input width.</param>
     /// <param name="channels">The number of interleaved channels.</param>
     /// <param name="newHeight">The output height (at least 1).</param>
     /// <param name="newWidth">The output width (at least 1).</param>
+    /// <param name="filter">The resampling filter.</param>
     /// <returns>New <c>[newHeight, newWidth, channels]</c> bytes (a copy when the size does not change).</returns>
-    public static byte[] Resize(ReadOnlySpan<byte> pixels, int height, int width, int channels, int newHeight, int newWidth)
+    public static byte[] Resize(ReadOnlySpan<byte> pixels, int height, int width, int channels, int newHeight, int newWidth, PillowFilter filter)
     {
         if (pixels.Length != (long)height * width * channels)
         {
@@ -35,12 +38,12 @@ internal static class PillowBicubic
         byte[] current = pixels.ToArray();
         if (newWidth != width)
         {
-            current = Horizontal(current, height, width, channels, newWidth);
+            current = Horizontal(current, height, width, channels, newWidth, filter);
         }
 
         if (newHeight != height)
         {
-            current = Vertical(current, height, newWidth, channels, newHeight);
+            current = Vertical(current, height, newWidth, channels, newHeight, filter);
         }
 
         return current;
@@ -64,12 +67,25 @@ internal static class PillowBicubic
         return 0.0;
     }
 
-    /// <summary>The taps of every output position along one axis: first input index and fixed-point coefficients.</summary>
-    internal static (int[] First, int[][] Coefficients) Coefficients(int inSize, int outSize)
+    /// <summary>The bilinear (triangle) kernel.</summary>
+    internal static double Triangle(double x)
     {
+        x = Math.Abs(x);
+        return x < 1.0 ? 1.0 - x : 0.0;
+    }
+
+    /// <summary>The taps of every output position along one axis: first input index and fixed-point coefficients.</summary>
+    internal static (int[] First, int[][] Coefficients) Coefficients(int inSize, int outSize, PillowFilter filter)
+    {
+        Func<double, double> kernel = filter switch
+        {
+            PillowFilter.Bicubic => Cubic,
+            PillowFilter.Bilinear => Triangle,
+            _ => throw new ArgumentOutOfRangeException(nameof(filter), filter, "Unknown filter."),
+        };
         double scale = (double)inSize / outSize;
         double filterscale = Math.Max(scale, 1.0);
-        double support = 2.0 * filterscale;
+        double support = (filter == PillowFilter.Bicubic ? 2.0 : 1.0) * filterscale;
         double ss = 1.0 / filterscale;
         var first = new int[outSize];
         var coefficients = new int[outSize][];
@@ -82,7 +98,7 @@ internal static class PillowBicubic
             double sum = 0.0;
             for (int j = 0; j < xmax; j++)
             {
-                double w = Cubic((j + xmin - center + 0.5) * ss);
+                double w = kernel((j + xmin - center + 0.5) * ss);
                 weights[j] = w;
                 sum += w;
             }
@@ -102,9 +118,9 @@ internal static class PillowBicubic
         return (first, coefficients);
     }
 
-    private static byte[] Horizontal(byte[] source, int height, int width, int channels, int newWidth)
+    private static byte[] Horizontal(byte[] source, int height, int width, int channels, int newWidth, PillowFilter filter)
     {
-        var (first, coefficients) = Coefficients(width, newWidth);
+        var (first, coefficients) = Coefficients(width, newWidth, filter);
         var result = new byte[height * newWidth * channels];
         for (int y = 0; y < height; y++)
         {
@@ -128,9 +144,9 @@ internal static class PillowBicubic
         return result;
     }
 
-    private static byte[] Vertical(byte[] source, int height, int width, int channels, int newHeight)
+    private static byte[] Vertical(byte[] source, int height, int width, int channels, int newHeight, PillowFilter filter)
     {
-        var (first, coefficients) = Coefficients(height, newHeight);
+        var (first, coefficients) = Coefficients(height, newHeight, filter);
         int stride = width * channels;
         var result = new byte[newHeight * stride];
         for (int y = 0; y < newHeight; y++)

@@ -1,0 +1,14 @@
+namespace Dvar.Stopping.TorchSharp.Personalization;
+
+/// <summary>The three outcomes of Custom Diffusion's random-rescale augmentation (see <see cref="RescaleAugmentation"/>).</summary>
+internal enum RescaleBranch
+{
+    /// <summary>The scale is below 0.6 · size: the photo is shrunk and pasted into a zero canvas ("a far away ", "very small ").</summary>
+    FarAway,
+
+    /// <summary>The scale is the size or between 0.6 · size and the size: the photo is resized to the size, no prefix.</summary>
+    Whole,
+
+    /// <summary>The scale is above the size: the photo is enlarged and a size x size window cut ("zoomed in ", "close up ").</summary>
+    ZoomedIn,
+}
