@@ -1,4 +1,3 @@
-using Dvar.Stopping.Criteria;
 using Dvar.Stopping.TorchSharp.Personalization;
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
@@ -77,7 +76,7 @@ public partial class TextualInversionTests
     public void Attach_InitializerOfSeveralTokens_ThrowsNamingItAndItsTokens()
     {
         using var pipeline = TinyPipeline.Load();
-        using var method = new TextualInversion(new TextualInversionOptions { Token = "<x>", InitializerToken = "toy car" });
+        using var method = new TextualInversion(new TextualInversionOptions { Recipe = TrainingRecipe.Diffusers, Token = "<x>", InitializerToken = "toy car" });
 
         var e = Assert.Throws<ArgumentException>(() => method.Attach(pipeline));
 
