@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Dvar.Cli.Output;
 using Dvar.Cli.Training;
-using Dvar.Stopping.TorchSharp.Personalization;
 
 namespace Dvar.Cli.Commands;
 
@@ -13,10 +12,10 @@ internal sealed class TrainMethodCommand : Command
     private readonly CliSession _session;
     private readonly ModelOptionSet _model = new();
     private readonly CriterionOptionSet _criterion = new(required: false, ("the method's preset", "the method's preset"), sampling: true);
-    private readonly Option<TrainingRecipe> _recipe = CliOptions.Choice(
+    private readonly Option<TrainRecipe> _recipe = CliOptions.Choice(
         "--recipe",
         "Whose training dynamics to reproduce: authors (default; the paper's code, on which DVAR's presets were tuned: their 57 templates, centre crop for TI/DreamBooth, init token as a raw vocabulary entry, evaluation batch 4, Custom Diffusion with class images and rescale augmentation) or diffusers (v0.26.3's example scripts). docs/personalization.md lists every difference.",
-        new Dictionary<string, TrainingRecipe> { ["authors"] = TrainingRecipe.Authors, ["diffusers"] = TrainingRecipe.Diffusers });
+        new Dictionary<string, TrainRecipe> { ["authors"] = TrainRecipe.Authors, ["diffusers"] = TrainRecipe.Diffusers });
 
     private readonly Option<string?> _images = CliOptions.Text("--images", "DIR", "The concept's images (.jpg, .jpeg, .png, .webp; 3-5 photos are typical).", required: true);
     private readonly Option<string?> _token = CliOptions.Text("--token", "TOKEN", "The new token that names the concept in prompts, e.g. \"<cat-toy>\".", required: true);

@@ -67,7 +67,7 @@ internal static class MethodBuilder
         var defaults = new TextualInversionOptions { Token = request.Token };
         return new TextualInversion(defaults with
         {
-            Recipe = request.Recipe,
+            Recipe = RecipeOf(request),
             InitializerToken = request.InitToken,
             NumVectors = request.Vectors ?? defaults.NumVectors,
             Templates = templates,
@@ -84,7 +84,7 @@ internal static class MethodBuilder
         var defaults = new DreamBoothLoraOptions { Token = request.Token };
         return new DreamBoothLora(defaults with
         {
-            Recipe = request.Recipe,
+            Recipe = RecipeOf(request),
             InitializerToken = request.InitToken,
             Rank = request.Rank ?? defaults.Rank,
             Alpha = request.Alpha,
@@ -100,11 +100,14 @@ internal static class MethodBuilder
         var defaults = new CustomDiffusionOptions { ModifierToken = request.Token };
         return new CustomDiffusion(defaults with
         {
-            Recipe = request.Recipe,
+            Recipe = RecipeOf(request),
             InitializerToken = request.InitToken ?? defaults.InitializerToken,
-            ClassWord = request.Recipe == TrainingRecipe.Authors ? request.ClassPrompt : null,
+            ClassWord = request.Recipe == TrainRecipe.Authors ? request.ClassPrompt : null,
             Templates = templates,
             PriorLossWeight = request.PriorLossWeight ?? defaults.PriorLossWeight,
         });
     }
+
+    private static TrainingRecipe RecipeOf(TrainRequest request) =>
+        request.Recipe == TrainRecipe.Authors ? TrainingRecipe.Authors : TrainingRecipe.Diffusers;
 }

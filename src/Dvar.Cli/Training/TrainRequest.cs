@@ -1,7 +1,6 @@
 using Dvar.Cli.Models;
 using Dvar.Cli.Output;
 using Dvar.Cli.Replay;
-using Dvar.Stopping.TorchSharp.Personalization;
 
 namespace Dvar.Cli.Training;
 
@@ -15,7 +14,7 @@ internal sealed record TrainRequest
     public required ModelRequest Model { get; init; }
 
     /// <summary>Whose training dynamics to reproduce (<c>--recipe</c>).</summary>
-    public TrainingRecipe Recipe { get; init; }
+    public TrainRecipe Recipe { get; init; }
 
     /// <summary><c>--images</c>: the concept's image folder.</summary>
     public required string Images { get; init; }

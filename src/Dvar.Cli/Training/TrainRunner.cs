@@ -171,7 +171,7 @@ internal static class TrainRunner
     /// <summary>Checks the prior-preservation options together: what needs class images, and what generating them needs.</summary>
     private static void CheckClassImages(TrainRequest request)
     {
-        bool customAuthors = request.Method == TrainMethod.CustomDiffusion && request.Recipe == TrainingRecipe.Authors;
+        bool customAuthors = request.Method == TrainMethod.CustomDiffusion && request.Recipe == TrainRecipe.Authors;
         if (request.GenerateClassImages is int count)
         {
             if (count < 1 || count > ClassImageGenerator.MaxImages)
@@ -214,9 +214,11 @@ internal static class TrainRunner
             error.WriteLine($"{command}: {warning}");
         }
 
+        // One shared caption is --class-prompt's; per-image captions come from the .txt files next to the class images.
+        string label = data.ClassPrompt is not null ? "--class-prompt" : "a class image's caption";
         foreach (string classPrompt in data.ClassPrompts?.Distinct(StringComparer.Ordinal) ?? [])
         {
-            if (PromptLength.Warning(pipeline.Tokenizer, "a class caption", classPrompt) is { } classWarning)
+            if (PromptLength.Warning(pipeline.Tokenizer, label, classPrompt) is { } classWarning)
             {
                 error.WriteLine($"{command}: {classWarning}");
             }

@@ -87,7 +87,7 @@ public sealed class PromptLengthWarningTests
         string[] tokens = [TinyTraining.Token, .. Enumerable.Range(1, vectors - 1).Select(i => $"{TinyTraining.Token}_{i}")];
         tokenizer.AddTokens(tokens);
         string placeholder = string.Join(' ', tokens);
-        var counts = PromptTemplateSet.Object.Templates
+        var counts = PromptTemplateSet.AuthorsObject.Templates
             .Select(t => tokenizer.EncodeWithoutSpecialTokens(t.Replace("{}", placeholder, StringComparison.Ordinal)).Length)
             .ToList();
         using var training = new TinyTraining();

@@ -7,9 +7,10 @@ public sealed class TrainMethodCommandTests
 {
     public static TheoryData<string, string[], string[]> Methods => new()
     {
-        { "textual-inversion", ["--window", "3"], ["learned_embeds.safetensors"] },
-        { "dreambooth-lora", ["--window", "2", "--rank", "2"], ["pytorch_lora_weights.safetensors", "learned_embeds.safetensors"] },
-        { "custom-diffusion", ["--window", "2"], ["pytorch_custom_diffusion_weights.safetensors", $"{TinyTraining.Token}.safetensors"] },
+        { "textual-inversion", ["--window", "3", "--recipe", "authors"], ["learned_embeds.safetensors"] },
+        { "textual-inversion", ["--window", "3", "--recipe", "diffusers"], ["learned_embeds.safetensors"] },
+        { "dreambooth-lora", ["--window", "2", "--rank", "2", "--recipe", "authors"], ["pytorch_lora_weights.safetensors", "learned_embeds.safetensors"] },
+        { "custom-diffusion", ["--window", "2", "--recipe", "diffusers"], ["pytorch_custom_diffusion_weights.safetensors", $"{TinyTraining.Token}.safetensors"] },
     };
 
     [Theory]
@@ -31,7 +32,11 @@ public sealed class TrainMethodCommandTests
         Assert.Equal(steps, summary.RootElement.GetProperty("stepsTrained").GetInt64());
         Assert.Equal(method, summary.RootElement.GetProperty("method").GetString());
         var history = HistoryCsv.Read(root.GetProperty("history").GetString()!);
-        Assert.Equal(steps, history[^1].Step);
+        // The history ends at the evaluation that fired; the authors' loop then steps the optimizer once more (below the cap).
+        var firingStep = summary.RootElement.GetProperty("firingEvaluationStep");
+        long? firing = firingStep.ValueKind == JsonValueKind.Number ? firingStep.GetInt64() : null;
+        int after = options.Contains("authors") ? 1 : 0;
+        Assert.Equal(firing ?? steps, history[^1].Step);
         Assert.Equal(history[^1].DeterministicLoss, root.GetProperty("finalDeterministicLoss").GetDouble());
 
         // The naive DVAR rule on the recorded L_det decides where the run stopped: the first k > N with
@@ -43,7 +48,8 @@ public sealed class TrainMethodCommandTests
             .Where(k => DvarRatio(losses, k, window) < alpha)
             .Select(k => (int?)k)
             .FirstOrDefault();
-        Assert.Equal(firstStop is { } k ? k - 1 : 6, steps);
+        Assert.Equal(firstStop is { } k ? Math.Min(k - 1 + after, 6) : 6, steps);
+        Assert.Equal(firstStop - 1, firing);
         Assert.Equal(firstStop is null ? "stepCap" : "criterionFired", root.GetProperty("stopReason").GetString());
     }
 
@@ -207,8 +213,8 @@ public sealed class TrainMethodCommandTests
     [Fact]
     public void Train_MissingRequiredOption_ExitsWithUsageCodeNamingIt()
     {
-        CliRun.Of(["train", "textual-inversion", "--model", "m", "--images", "i", "--token", "<t>", "--out", "o"])
-            .AssertFails(ExitCodes.Usage, "--init-token");
+        CliRun.Of(["train", "textual-inversion", "--model", "m", "--images", "i", "--init-token", "toy", "--out", "o"])
+            .AssertFails(ExitCodes.Usage, "--token");
     }
 
     [Fact]

@@ -17,10 +17,17 @@ internal sealed class TinyTraining : IDisposable
 
     public string Output => Folder.Combine("out");
 
-    /// <summary>The arguments of <c>dvar train METHOD</c> with the common options, then <paramref name="extra"/>.</summary>
+    /// <summary>The arguments of <c>dvar train METHOD</c> with the common options, then <paramref name="extra"/>. Custom
+    /// Diffusion runs under <c>--recipe diffusers</c> unless <paramref name="extra"/> names a recipe: the authors' recipe needs
+    /// class images.</summary>
     public string[] Args(string method, params string[] extra)
     {
         string[] initToken = method == "custom-diffusion" ? [] : ["--init-token", "toy"];
+        if (method == "custom-diffusion" && !extra.Contains("--recipe"))
+        {
+            extra = ["--recipe", "diffusers", .. extra];
+        }
+
         return
         [
             "train", method, "--model", Fixtures.SdTiny, "--images", Images, "--token", Token, .. initToken,

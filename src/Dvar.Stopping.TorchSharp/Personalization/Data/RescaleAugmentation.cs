@@ -105,9 +105,11 @@ internal static class RescaleAugmentation
     /// <summary>Applies a draw to an upright original.</summary>
     /// <param name="original">The decoded photo.</param>
     /// <param name="draw">The draw.</param>
-    /// <returns>Float32 CPU tensors, pixels <c>[3, S, S]</c> in [-1, 1] (0 where padded) and mask <c>[S/8, S/8]</c> of 0/1,
+    /// <param name="cellSize">The pixels per mask cell: the VAE's downsampling factor f, which makes the mask the latent's size
+    /// (the authors write 8, SD's f).</param>
+    /// <returns>Float32 CPU tensors, pixels <c>[3, S, S]</c> in [-1, 1] (0 where padded) and mask <c>[S/f, S/f]</c> of 0/1,
     /// owned by the caller, and the caption prefix.</returns>
-    public static (Tensor Pixels, Tensor Mask, string Prefix) Apply(OriginalImage original, RescaleDraw draw)
+    public static (Tensor Pixels, Tensor Mask, string Prefix) Apply(OriginalImage original, RescaleDraw draw, int cellSize = 8)
     {
         ArgumentNullException.ThrowIfNull(original);
         int size = draw.Size;
@@ -115,15 +117,15 @@ internal static class RescaleAugmentation
         var source = draw.Flip ? original.Mirrored() : original;
         byte[] resized = PillowResampler.Resize(source.Pixels, source.Height, source.Width, 3, scale, scale, PillowFilter.Bilinear);
         var pixels = new float[3 * size * size];
-        int cells = size / 8;
+        int cells = size / cellSize;
         var mask = new float[cells * cells];
         int half = scale / 2;
         switch (draw.Branch)
         {
             case RescaleBranch.FarAway:
                 Copy(resized, scale, sourceTop: 0, sourceLeft: 0, pixels, size, top: draw.CenterRow - half, left: draw.CenterColumn - half, extent: scale);
-                var (rowStart, rowEnd) = PythonSlice(((draw.CenterRow - half) / 8) + 1, ((draw.CenterRow + half) / 8) - 1, cells);
-                var (columnStart, columnEnd) = PythonSlice(((draw.CenterColumn - half) / 8) + 1, ((draw.CenterColumn + half) / 8) - 1, cells);
+                var (rowStart, rowEnd) = PythonSlice(((draw.CenterRow - half) / cellSize) + 1, ((draw.CenterRow + half) / cellSize) - 1, cells);
+                var (columnStart, columnEnd) = PythonSlice(((draw.CenterColumn - half) / cellSize) + 1, ((draw.CenterColumn + half) / cellSize) - 1, cells);
                 for (int r = rowStart; r < rowEnd; r++)
                 {
                     Array.Fill(mask, 1f, (r * cells) + columnStart, columnEnd - columnStart);
@@ -147,8 +149,9 @@ internal static class RescaleAugmentation
     /// <param name="images">The images, loaded with <see cref="ConceptImageOptions.KeepOriginals"/>.</param>
     /// <param name="indices">The image of each item.</param>
     /// <param name="draws">The draw of each item.</param>
-    /// <returns>Float32 CPU pixels <c>[B, 3, S, S]</c> and masks <c>[B, 1, S/8, S/8]</c> (owned by the caller) and the prefixes.</returns>
-    public static (Tensor Pixels, Tensor Masks, string[] Prefixes) ApplyBatch(ConceptImages images, long[] indices, RescaleDraw[] draws)
+    /// <param name="cellSize">The VAE's downsampling factor f (see <see cref="Apply"/>).</param>
+    /// <returns>Float32 CPU pixels <c>[B, 3, S, S]</c> and masks <c>[B, 1, S/f, S/f]</c> (owned by the caller) and the prefixes.</returns>
+    public static (Tensor Pixels, Tensor Masks, string[] Prefixes) ApplyBatch(ConceptImages images, long[] indices, RescaleDraw[] draws, int cellSize)
     {
         using var scope = NewDisposeScope();
         var pixels = new Tensor[indices.Length];
@@ -156,7 +159,7 @@ internal static class RescaleAugmentation
         var prefixes = new string[indices.Length];
         for (int i = 0; i < indices.Length; i++)
         {
-            (pixels[i], masks[i], prefixes[i]) = Apply(images.Original((int)indices[i]), draws[i]);
+            (pixels[i], masks[i], prefixes[i]) = Apply(images.Original((int)indices[i]), draws[i], cellSize);
         }
 
         var batch = stack(pixels);

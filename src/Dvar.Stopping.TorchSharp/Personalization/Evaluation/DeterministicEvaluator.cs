@@ -192,7 +192,7 @@ public sealed class DeterministicEvaluator : IDeterministicEvaluator, IDisposabl
             return _posteriors.SampleScaled(draw.ImageIndices, draw.Flips, draw.LatentNoise);
         }
 
-        var (pixels, masks, _) = RescaleAugmentation.ApplyBatch(_data.Images, draw.ImageIndices, augmentations);
+        var (pixels, masks, _) = RescaleAugmentation.ApplyBatch(_data.Images, draw.ImageIndices, augmentations, _method.Pipeline!.VaeScaleFactor);
         using (pixels)
         using (masks)
         {

@@ -96,7 +96,7 @@ internal sealed class TrainingBatchSampler
         Tensor? mask = null;
         if (augmentations is not null)
         {
-            var (pixels, masks, prefixes) = RescaleAugmentation.ApplyBatch(_data.Images, indices, augmentations);
+            var (pixels, masks, prefixes) = RescaleAugmentation.ApplyBatch(_data.Images, indices, augmentations, _pipeline.VaeScaleFactor);
             for (int i = 0; i < _batchSize; i++)
             {
                 prompts[i] = prefixes[i] + prompts[i];

@@ -93,7 +93,7 @@ public class TrainingBatchSamplerTests
         Assert.True(generator.get_state().Equals(expected.get_state()), "The sampler drew more or less than documented.");
         Assert.True(batch.Timesteps.Equals(timesteps), "timesteps");
         Assert.True(batch.Noise.Equals(noise), "noise");
-        var (pixels, masks, prefixes) = RescaleAugmentation.ApplyBatch(setup.Data.Images, images, draws);
+        var (pixels, masks, prefixes) = RescaleAugmentation.ApplyBatch(setup.Data.Images, images, draws, setup.Pipeline.VaeScaleFactor);
         var prompts = templates.Select((t, i) => prefixes[i] + setup.Data.Prompt((int)t)).Concat(["a photo of dog", "a photo of dog", "a photo of dog"]).ToList();
         Assert.True(batch.InputIds.Equals(setup.Pipeline.Tokenizer.EncodeToTensor(prompts)), "captions with prefixes");
         Assert.NotNull(batch.InstanceMask);
