@@ -33,8 +33,11 @@ internal static class TrainResultFormatter
     {
         var decision = result.Decision;
         json.WriteString("method", method.Name);
+        json.WriteString("recipe", JsonNamingPolicy.CamelCase.ConvertName(method.Defaults.Recipe.ToString()));
         json.WriteString("placeholder", method.Placeholder);
         json.WriteNumber("stepsTrained", result.StepsTrained);
+        JsonOutput.WriteNumber(json, "firingEvaluationStep", result.FiringEvaluationStep);
+        JsonOutput.WriteNumber(json, "authorsStep", result.AuthorsStep);
         json.WriteNumber("maxSteps", maxSteps);
         json.WriteString("stopReason", JsonNamingPolicy.CamelCase.ConvertName(result.StopReason.ToString()));
         json.WriteStartObject("criterion");
@@ -79,7 +82,7 @@ internal static class TrainResultFormatter
         var text = new System.Text.StringBuilder();
         text.Append(c, $"dvar train {method.Name}: ");
         text.Append(result.StopReason == TrainingStopReason.CriterionFired
-            ? string.Create(c, $"stopped at step {result.StepsTrained} of {maxSteps}: {result.CriterionName} fired ({ReplayResultFormatter.ReasonName(decision!.Value.Reason)}; statistic {statistic}, threshold {threshold}).")
+            ? string.Create(c, $"stopped at step {result.StepsTrained} of {maxSteps}: {result.CriterionName} fired ({ReplayResultFormatter.ReasonName(decision!.Value.Reason)}; statistic {statistic}, threshold {threshold}){AfterStop(result)}.")
             : string.Create(c, $"reached the step cap, {result.StepsTrained} steps, before {result.CriterionName} fired (last statistic {statistic}, threshold {threshold})."));
         text.Append('\n');
         if (result.FinalDeterministicLoss is { } final)
@@ -108,4 +111,10 @@ internal static class TrainResultFormatter
         text.Append(c, $"  generate: {generateHint}");
         return text.ToString();
     }
+
+    /// <summary>Says, when the recipe stepped once more after the firing evaluation (the authors'), which step was evaluated.</summary>
+    private static string AfterStop(TrainingResult result) =>
+        result.FiringEvaluationStep is { } firing && firing != result.StepsTrained
+            ? string.Create(CultureInfo.InvariantCulture, $" on the parameters of step {firing}, then one more step, as the authors' loop does")
+            : string.Empty;
 }
