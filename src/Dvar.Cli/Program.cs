@@ -37,6 +37,7 @@ internal static class Program
             new PlotCommand(),
             new DemoCommand(session),
             new EvaluateCommand(session),
+            new ReportCommand(),
         };
         var parse = root.Parse(args);
         var command = CommandPath(parse.CommandResult);
