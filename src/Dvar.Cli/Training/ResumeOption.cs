@@ -31,4 +31,12 @@ internal static class ResumeOption
             return ResumeMode.None;
         },
     };
+
+    /// <summary>The mode given: <see cref="ResumeMode.Checkpoint"/> for the bare flag (which the parser otherwise reads as
+    /// absent, taking the default), <see cref="ResumeMode.Auto"/> for <c>--resume auto</c>, else <see cref="ResumeMode.None"/>.</summary>
+    /// <param name="parse">The parse result.</param>
+    /// <param name="option">The option made by <see cref="Create"/>.</param>
+    /// <returns>The mode.</returns>
+    public static ResumeMode Read(ParseResult parse, Option<ResumeMode> option) =>
+        parse.GetResult(option) is { Implicit: false, Tokens.Count: 0 } ? ResumeMode.Checkpoint : parse.GetValue(option);
 }
