@@ -90,6 +90,66 @@ public sealed class ResumeAutoTests
     }
 
     [Fact]
+    public void UnfinishedRunWithoutItsOwnCheckpoint_StartsAgain_AndEqualsAnUninterruptedRun()
+    {
+        using var training = new TinyTraining();
+        string[] options = ["--max-steps", "4", "--progress-every", "1", "--resume", "auto"];
+        using var cancellation = new CancellationTokenSource();
+        var cancelled = CliRun.Of(
+            training.Args(Method, options),
+            new CliSession(false, cancellation.Token),
+            line =>
+            {
+                if (line.StartsWith("step 1/", StringComparison.Ordinal))
+                {
+                    cancellation.Cancel();
+                }
+            });
+        Assert.Equal(ExitCodes.Cancelled, cancelled.ExitCode);
+        Directory.Delete(Path.Combine(training.Output, "checkpoints"), recursive: true); // as if killed before the checkpoint
+
+        var again = CliRun.Of(training.Args(Method, options));
+        using var reference = new TinyTraining();
+        var whole = CliRun.Of(reference.Args(Method, options));
+
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.Contains("step 0/", again.Error, StringComparison.Ordinal);
+        Assert.Equal(0, whole.ExitCode);
+        TrainArtifacts.AssertSame(reference.Output, training.Output);
+    }
+
+    [Fact]
+    public void AnotherRunsCheckpoint_LeftBeforeAnOverwriteWasKilled_IsNotContinued()
+    {
+        // Run A leaves a checkpoint; run B (other images: an option the checkpoint's own check does not cover) starts with
+        // --overwrite and is killed (SIGKILL) before its first checkpoint. B's command with --resume auto must start B
+        // afresh, not continue A's checkpoint.
+        using var training = new TinyTraining();
+        string otherImages = ConceptFolder.Write(training.Folder.Combine("other-images"), count: 4);
+        Assert.Equal(0, CliRun.Of(training.Args(Method, "--max-steps", "3", "--checkpoint-every", "1")).ExitCode);
+        Assert.True(Directory.Exists(Path.Combine(training.Output, "checkpoints", "step-00000003")));
+        string[] b = [.. training.Args(Method, "--max-steps", "30", "--progress-every", "1")];
+        b[Array.IndexOf(b, "--images") + 1] = otherImages;
+        using (var child = new ChildDvar([.. b, "--overwrite"]))
+        {
+            child.WaitForErrorLine(line => line.StartsWith("step 1/", StringComparison.Ordinal), TimeSpan.FromMinutes(2));
+            child.Kill();
+        }
+
+        Assert.True(Directory.Exists(Path.Combine(training.Output, "checkpoints", "step-00000003")), "A's checkpoint is still there");
+        string[] auto = [.. b, "--resume", "auto"];
+        var restarted = CliRun.Of(auto);
+        using var reference = new TinyTraining();
+        var run = CliRun.Of(TrainArtifacts.WithOut(auto, reference.Output));
+
+        Assert.True(restarted.ExitCode == 0, restarted.Error);
+        Assert.Contains("step 0/", restarted.Error, StringComparison.Ordinal);
+        Assert.Equal(0, run.ExitCode);
+        TrainArtifacts.AssertSame(reference.Output, training.Output);
+        Assert.False(Directory.Exists(Path.Combine(training.Output, "checkpoints", "step-00000003")), "A's checkpoint was left behind");
+    }
+
+    [Fact]
     public void ResumeAutoWithOverwrite_IsAUsageError()
     {
         using var training = new TinyTraining();
