@@ -7,8 +7,9 @@ using Dvar.Stopping.TorchSharp.Personalization;
 namespace Dvar.Cli.Training;
 
 /// <summary>The <c>--out</c> folder of a <c>dvar train</c> run: owned by the run (<see cref="OwnedFolder"/>) from before the
-/// model loads until the command ends, refused when it holds an earlier run unless <c>--resume</c> or <c>--overwrite</c>
-/// says what to do with it, and checked to be writable (also its <c>checkpoints/</c>) before the first step.</summary>
+/// model loads until the command ends, refused when it holds an earlier run unless <c>--resume</c>, <c>--resume auto</c>
+/// (<see cref="AutoResume"/>) or <c>--overwrite</c> says what to do with it, and checked to be writable (also its
+/// <c>checkpoints/</c>) before the first step. It also keeps the folder's <see cref="TrainingOptionsRecord"/>.</summary>
 /// <remarks>
 /// <para>A folder holds an earlier run when it has any file a run writes (<see cref="EarlierResults"/>):
 /// <c>training-summary.json</c>, <c>history.csv</c>, <c>history.png</c>, <c>scores.csv</c>, a <c>*.safetensors</c>
@@ -53,7 +54,9 @@ internal sealed class TrainOutputFolder : IDisposable
     /// <param name="command">The command, e.g. <c>dvar train textual-inversion</c>.</param>
     /// <returns>The folder; dispose it when the command ends.</returns>
     /// <exception cref="InputDataException">The folder cannot be created or written, another run holds it, it holds an
-    /// earlier run and neither <c>--resume</c> nor <c>--overwrite</c> was given, or <c>--resume</c> finds no checkpoint.</exception>
+    /// earlier run and neither <c>--resume</c> nor <c>--overwrite</c> was given, <c>--resume</c> finds no checkpoint, or
+    /// <c>--resume auto</c> finds a run it must not touch.</exception>
+    /// <exception cref="UsageException"><c>--resume auto</c> with <c>--overwrite</c>.</exception>
     public static TrainOutputFolder Claim(TrainRequest request, string command)
     {
         if (request.ResumeAuto && request.Overwrite)
