@@ -19,4 +19,9 @@ internal static class ExitCodes
 
     /// <summary>The command was cancelled (Ctrl+C: 128 + SIGINT, the shell convention); <c>train</c> wrote a checkpoint first.</summary>
     public const int Cancelled = 130;
+
+    /// <summary>The command was stopped by SIGTERM (a scheduler preempting it: 128 + SIGTERM); like <see cref="Cancelled"/>,
+    /// <c>train</c> finished the step in progress and wrote a checkpoint first, so the same command with
+    /// <c>--resume auto</c> continues.</summary>
+    public const int Terminated = 143;
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.Runtime.InteropServices;
 using Dvar.Cli.Commands;
 using Dvar.Cli.Input;
 
@@ -36,6 +37,7 @@ internal static class Program
             new PlotCommand(),
             new DemoCommand(session),
             new EvaluateCommand(session),
+            new ReportCommand(),
         };
         var parse = root.Parse(args);
         var command = CommandPath(parse.CommandResult);
@@ -63,7 +65,9 @@ internal static class Program
         }
         catch (CommandCancelledException e)
         {
-            return Fail(standardError, ExitCodes.Cancelled, $"{command}: {e.Message}");
+            return session.Shutdown is { ExitCode: ExitCodes.Terminated }
+                ? Fail(standardError, ExitCodes.Terminated, $"{command}: terminated (SIGTERM); {e.Message}")
+                : Fail(standardError, session.Shutdown?.ExitCode ?? ExitCodes.Cancelled, $"{command}: {e.Message}");
         }
 #pragma warning disable CA1031 // The last resort of a command-line tool: one line, no stack trace, a distinct exit code.
         catch (Exception e)
@@ -76,11 +80,12 @@ internal static class Program
     private static int Main(string[] args)
     {
         using var cancellation = new CancellationTokenSource();
+        var shutdown = new ShutdownRequest();
         Console.CancelKeyPress += (_, e) =>
         {
-            if (cancellation.IsCancellationRequested)
+            if (!shutdown.Request(ExitCodes.Cancelled))
             {
-                return; // A second Ctrl+C ends the process at once.
+                return; // A second Ctrl+C (or a Ctrl+C after SIGTERM) ends the process at once.
             }
 
             e.Cancel = true;
@@ -88,7 +93,23 @@ internal static class Program
             Console.Error.WriteLine("dvar: cancelling after the current step (press Ctrl+C again to abort at once)...");
             cancellation.Cancel();
         };
-        return Run(args, Console.In, Console.Out, Console.Error, new CliSession(!Console.IsErrorRedirected, cancellation.Token));
+
+        // A scheduler (Kubernetes, Slurm) stops a job with SIGTERM and kills it after a grace period: stop as Ctrl+C does,
+        // so that train checkpoints and the restarted job continues with --resume auto. A second signal ends it at once.
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            if (!shutdown.Request(ExitCodes.Terminated))
+            {
+                return;
+            }
+
+            context.Cancel = true;
+            Console.Error.WriteLine();
+            Console.Error.WriteLine("dvar: SIGTERM: stopping after the current step (a train run writes a checkpoint first)...");
+            cancellation.Cancel();
+        });
+        var session = new CliSession(!Console.IsErrorRedirected, cancellation.Token) { Shutdown = shutdown };
+        return Run(args, Console.In, Console.Out, Console.Error, session);
     }
 
     /// <summary>The command as typed, e.g. <c>dvar train textual-inversion</c>.</summary>

@@ -36,7 +36,7 @@ internal sealed class TrainMethodCommand : Command
     private readonly Option<int?> _resolution = CliOptions.Number<int>("--resolution", "The side of the square training images (default: the model's, 512 for SD1.5).");
     private readonly Option<bool?> _centerCrop = new("--center-crop") { Description = "Cut the centred square out of each image before resizing: --center-crop or --center-crop false (default: the recipe's, on for TI and DreamBooth-LoRA with authors, else off: squash to a square)." };
     private readonly Option<int?> _checkpointEvery = CliOptions.Number<int>("--checkpoint-every", "Write a checkpoint every K steps (default 0: only on Ctrl+C).");
-    private readonly Option<bool> _resume = new("--resume") { Description = "Continue from the newest checkpoint in --out (repeat the run's options)." };
+    private readonly Option<ResumeMode> _resume = ResumeOption.Create();
     private readonly Option<bool> _overwrite = new("--overwrite") { Description = "Train afresh into an --out that holds an earlier run; its files are replaced as the new run writes them (without it, such a folder is refused)." };
     private readonly Option<int?> _progressEvery = CliOptions.Number<int>("--progress-every", "When standard error is not a terminal, print progress every N steps (default 10).");
     private readonly Option<string?> _clip = CliOptions.Text("--clip", "DIR", "A Hugging Face CLIP folder: score samples every --score-every steps (scores.csv, history.png); needed by --criterion clip-s.");
@@ -141,7 +141,8 @@ internal sealed class TrainMethodCommand : Command
             Resolution = parse.GetValue(_resolution),
             CenterCrop = parse.GetValue(_centerCrop),
             CheckpointEvery = parse.GetValue(_checkpointEvery),
-            Resume = parse.GetValue(_resume),
+            Resume = ResumeOption.Read(parse, _resume) == ResumeMode.Checkpoint,
+            ResumeAuto = ResumeOption.Read(parse, _resume) == ResumeMode.Auto,
             Overwrite = parse.GetValue(_overwrite),
             Clip = parse.GetValue(_clip),
             ScoreEvery = parse.GetValue(_scoreEvery),

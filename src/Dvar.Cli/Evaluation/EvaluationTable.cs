@@ -88,6 +88,7 @@ internal sealed class EvaluationTable
             }
 
             item["samples"] = row.Folder;
+            item["run"] = row.Target.RunFolder;
             rows.Add(item);
         }
 

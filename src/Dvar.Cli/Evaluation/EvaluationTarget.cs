@@ -9,6 +9,8 @@ namespace Dvar.Cli.Evaluation;
 /// <param name="Templates">The training caption templates, or null for the default object templates.</param>
 /// <param name="Steps">The steps the artifact was trained for, when known.</param>
 /// <param name="Minutes">The run's wall time in minutes (training, evaluation and sampling), when known.</param>
+/// <param name="RunFolder">The <c>dvar train</c> output folder's full path, or null for an artifact (what <c>dvar report</c>
+/// matches an evaluation to its run by).</param>
 internal sealed record EvaluationTarget(
     string Name,
     string Method,
@@ -17,4 +19,5 @@ internal sealed record EvaluationTarget(
     string Images,
     IReadOnlyList<string>? Templates,
     long? Steps,
-    double? Minutes);
+    double? Minutes,
+    string? RunFolder = null);

@@ -73,7 +73,8 @@ internal static class EvaluationTargets
                 concept,
                 templates,
                 steps,
-                seconds / 60);
+                seconds / 60,
+                Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
         }
         catch (Exception e) when (e is JsonException or InvalidDataException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

@@ -7,8 +7,9 @@ using Dvar.Stopping.TorchSharp.Personalization;
 namespace Dvar.Cli.Training;
 
 /// <summary>The <c>--out</c> folder of a <c>dvar train</c> run: owned by the run (<see cref="OwnedFolder"/>) from before the
-/// model loads until the command ends, refused when it holds an earlier run unless <c>--resume</c> or <c>--overwrite</c>
-/// says what to do with it, and checked to be writable (also its <c>checkpoints/</c>) before the first step.</summary>
+/// model loads until the command ends, refused when it holds an earlier run unless <c>--resume</c>, <c>--resume auto</c>
+/// (<see cref="AutoResume"/>) or <c>--overwrite</c> says what to do with it, and checked to be writable (also its
+/// <c>checkpoints/</c>) before the first step. It also keeps the folder's <see cref="TrainingOptionsRecord"/>.</summary>
 /// <remarks>
 /// <para>A folder holds an earlier run when it has any file a run writes (<see cref="EarlierResults"/>):
 /// <c>training-summary.json</c>, <c>history.csv</c>, <c>history.png</c>, <c>scores.csv</c>, a <c>*.safetensors</c>
@@ -29,28 +30,56 @@ internal sealed class TrainOutputFolder : IDisposable
     private readonly OwnedFolder _folder;
     private readonly IReadOnlyList<string> _earlierRun;
 
-    private TrainOutputFolder(OwnedFolder folder, string? checkpoint, IReadOnlyList<string> earlierRun)
+    private TrainingOptionsRecord? _record;
+    private TrainingOptionsRecord? _recordBefore;
+
+    private TrainOutputFolder(OwnedFolder folder, string? checkpoint, IReadOnlyList<string> earlierRun, string? completeSummary = null)
     {
         _folder = folder;
         Checkpoint = checkpoint;
         _earlierRun = earlierRun;
+        CompleteSummary = completeSummary;
     }
 
-    /// <summary>With <c>--resume</c>: the newest checkpoint to continue from; otherwise null.</summary>
+    /// <summary>With <c>--resume</c>, or <c>--resume auto</c> that found an unfinished run of the same options: the newest
+    /// checkpoint to continue from; otherwise null.</summary>
     public string? Checkpoint { get; }
+
+    /// <summary>With <c>--resume auto</c> that found the finished run of the same options: its <c>training-summary.json</c>
+    /// (the command then trains nothing); otherwise null.</summary>
+    public string? CompleteSummary { get; }
 
     /// <summary>Takes the folder for a run.</summary>
     /// <param name="request">The run: its <c>--out</c>, <c>--resume</c> and <c>--overwrite</c>.</param>
     /// <param name="command">The command, e.g. <c>dvar train textual-inversion</c>.</param>
     /// <returns>The folder; dispose it when the command ends.</returns>
     /// <exception cref="InputDataException">The folder cannot be created or written, another run holds it, it holds an
-    /// earlier run and neither <c>--resume</c> nor <c>--overwrite</c> was given, or <c>--resume</c> finds no checkpoint.</exception>
+    /// earlier run and neither <c>--resume</c> nor <c>--overwrite</c> was given, <c>--resume</c> finds no checkpoint, or
+    /// <c>--resume auto</c> finds a run it must not touch.</exception>
+    /// <exception cref="UsageException"><c>--resume auto</c> with <c>--overwrite</c>.</exception>
     public static TrainOutputFolder Claim(TrainRequest request, string command)
     {
+        if (request.ResumeAuto && request.Overwrite)
+        {
+            throw new UsageException("--resume auto continues or starts the run in --out and --overwrite replaces it; give one of them.");
+        }
+
         var folder = OwnedFolder.Claim("--out", request.Output, command);
         try
         {
             var found = EarlierResults.Find(folder.Path);
+            if (request.ResumeAuto)
+            {
+                var decision = AutoResume.Decide(folder.Path, request.Output, request);
+                if (decision.CompleteSummary is null)
+                {
+                    folder.CheckFilesAreNotFolders(EarlierResults.TrainFiles);
+                    folder.ProbeSubfolder(EarlierResults.CheckpointsFolderName);
+                }
+
+                return new TrainOutputFolder(folder, decision.Checkpoint, found.Count > 0 ? EarlierRunPaths(folder.Path) : [], decision.CompleteSummary);
+            }
+
             string? checkpoint = PersonalizationTrainer.FindLatestCheckpoint(folder.Path);
             if (request.Resume && checkpoint is null)
             {
@@ -124,6 +153,68 @@ internal sealed class TrainOutputFolder : IDisposable
             {
                 // An empty checkpoints/ folder says nothing wrong about the run.
             }
+        }
+    }
+
+    /// <summary>Records this run's options in <see cref="TrainingOptionsRecord.FileName"/> just before its first step, as
+    /// unfinished: a new run always (with the checkpoints already in the folder as another run's), a resumed run only when
+    /// its options differ from the recorded ones.</summary>
+    /// <param name="request">The run's request.</param>
+    public void BeginRun(TrainRequest request)
+    {
+        var options = TrainingOptionsRecord.OptionsOf(request);
+        try
+        {
+            _recordBefore = TrainingOptionsRecord.Read(_folder.Path);
+        }
+        catch (InputDataException)
+        {
+            _recordBefore = null; // An unreadable record is replaced; only --resume auto refuses it.
+        }
+
+        if (Checkpoint is null)
+        {
+            _record = new TrainingOptionsRecord(options, false, [.. EarlierResults.CheckpointFolders(_folder.Path).Select(Path.GetFileName).OfType<string>()]);
+        }
+        else if (_recordBefore is { } before && TrainingOptionsRecord.FirstDifference(before.Options, options) is null && !before.Complete)
+        {
+            _record = before;
+            return;
+        }
+        else
+        {
+            string resumed = Path.GetFileName(Checkpoint);
+            _record = new TrainingOptionsRecord(options, false, [.. (_recordBefore?.EarlierCheckpoints ?? []).Where(c => c != resumed)]);
+        }
+
+        _record.Write(_folder.Path);
+    }
+
+    /// <summary>After a resume that could not start (its checkpoint was refused): puts back the record that was there.</summary>
+    public void RevertRun()
+    {
+        if (_record is null || ReferenceEquals(_record, _recordBefore))
+        {
+            return;
+        }
+
+        if (_recordBefore is { } before)
+        {
+            before.Write(_folder.Path);
+        }
+        else
+        {
+            File.Delete(Path.Combine(_folder.Path, TrainingOptionsRecord.FileName));
+        }
+    }
+
+    /// <summary>After the run's results are written: marks its record complete, so that <c>--resume auto</c> with the same
+    /// options exits at once.</summary>
+    public void CompleteRun()
+    {
+        if (_record is { } record)
+        {
+            (record with { Complete = true, EarlierCheckpoints = [] }).Write(_folder.Path);
         }
     }
 

@@ -94,6 +94,10 @@ internal sealed record TrainRequest
     /// <summary><c>--resume</c>: continue from the newest checkpoint in <see cref="Output"/>.</summary>
     public bool Resume { get; init; }
 
+    /// <summary><c>--resume auto</c>: resume, start or report the run in <see cref="Output"/> as <see cref="AutoResume"/>
+    /// decides.</summary>
+    public bool ResumeAuto { get; init; }
+
     /// <summary><c>--overwrite</c>: train afresh into an <see cref="Output"/> that holds an earlier run, replacing its files
     /// as the new run writes them.</summary>
     public bool Overwrite { get; init; }

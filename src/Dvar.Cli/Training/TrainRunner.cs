@@ -37,6 +37,11 @@ internal static class TrainRunner
         // The folder is this run's from before the model loads (a busy, occupied or unwritable folder fails at once)
         // until the command ends; the operating system releases it if the process dies.
         using var folder = TrainOutputFolder.Claim(request, command);
+        if (folder.CompleteSummary is { } complete)
+        {
+            return AlreadyComplete.Report(complete, request, output, command);
+        }
+
         using var logging = CliLogging.Create(request.Verbose);
         var logger = logging.CreateLogger("dvar.train");
         using var pipeline = PipelineLoader.Load(request.Model);
@@ -60,9 +65,15 @@ internal static class TrainRunner
         var trainer = Guarded(() => new PersonalizationTrainer(options, logger, display));
         string? checkpoint = folder.Checkpoint;
         TrainingResult result;
+        folder.BeginRun(request);
         try
         {
             result = checkpoint is null ? trainer.Train(session.Cancellation) : Resume(trainer, checkpoint, session.Cancellation);
+        }
+        catch (Exception e) when (checkpoint is not null && e is UsageException or InputDataException)
+        {
+            folder.RevertRun(); // The checkpoint was refused: the folder still holds the run it held.
+            throw;
         }
         catch (Exception e) when (checkpoint is null && e is IOException or UnauthorizedAccessException)
         {
@@ -82,6 +93,7 @@ internal static class TrainRunner
         long maxSteps = request.MaxSteps ?? method.Defaults.MaxSteps;
         string? plot = WriteHistoryPlot(result, method, kind, error);
         folder.DeleteLeftovers(result, plot, error, command);
+        folder.CompleteRun();
         TrainResultFormatter.Write(output, result, method, maxSteps, request.Format, GenerateHint(request, method, result), plot);
         return ExitCodes.Success;
     }

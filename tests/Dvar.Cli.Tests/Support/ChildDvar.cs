@@ -13,6 +13,13 @@ internal sealed class ChildDvar : IDisposable
     private readonly List<string> _seen = [];
 
     public ChildDvar(params string[] args)
+        : this(new Dictionary<string, string>(), args)
+    {
+    }
+
+    /// <summary>Starts <c>dvar</c> with these environment variables set (and <c>JOB_COMPLETION_INDEX</c> and
+    /// <c>SLURM_ARRAY_TASK_ID</c> removed unless given, so that the test's own environment cannot choose a manifest entry).</summary>
+    public ChildDvar(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -20,6 +27,13 @@ internal sealed class ChildDvar : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        start.Environment.Remove("JOB_COMPLETION_INDEX");
+        start.Environment.Remove("SLURM_ARRAY_TASK_ID");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(typeof(Program).Assembly.Location);
         foreach (string arg in args)
         {
@@ -76,6 +90,14 @@ internal sealed class ChildDvar : IDisposable
     {
         // bash's kill builtin: the Debian 13 root the tests run in has no kill binary.
         using var kill = Process.Start("bash", ["-c", $"kill -INT {_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}"])!;
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>Sends SIGTERM, what a scheduler (Kubernetes, Slurm) sends to preempt a job.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("bash", ["-c", $"kill -TERM {_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}"])!;
         kill.WaitForExit();
         Assert.Equal(0, kill.ExitCode);
     }

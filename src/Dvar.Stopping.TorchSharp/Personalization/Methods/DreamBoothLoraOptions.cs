@@ -2,7 +2,8 @@ using Dvar.Stopping.Diagnostics;
 
 namespace Dvar.Stopping.TorchSharp.Personalization;
 
-/// <summary>The settings of <see cref="DreamBoothLora"/>. The defaults are the authors' variant the paper's DVAR setting was tuned on.</summary>
+/// <summary>The settings of <see cref="DreamBoothLora"/>. The defaults are the authors' variant (feed-forward LoRA, a trained token,
+/// their recipe), on which the paper's DVAR setting was tuned.</summary>
 public sealed record DreamBoothLoraOptions
 {
     /// <summary>

@@ -28,7 +28,8 @@ public abstract class PersonalizationMethod : IDisposable
     /// <summary>The word substituted into the caption templates (e.g. <c>&lt;cat-toy&gt;</c>).</summary>
     public abstract string Placeholder { get; }
 
-    /// <summary>The defaults of the paper and the method's authors (learning rate, batch size, step cap, DVAR preset, templates).</summary>
+    /// <summary>The method's defaults under its <see cref="TrainingRecipe"/>: the paper's learning rate, batch size, step cap and DVAR
+    /// preset, and the recipe's templates, crop, flips, clipping, evaluation batch and stop step.</summary>
     public abstract PersonalizationDefaults Defaults { get; }
 
     /// <summary>The pipeline this method is attached to, or null before <see cref="Attach"/>.</summary>
