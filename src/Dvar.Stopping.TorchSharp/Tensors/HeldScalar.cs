@@ -11,6 +11,9 @@ namespace Dvar.Stopping.TorchSharp.Tensors;
 /// from <c>Scalar::toDouble</c>, "Unknown scalar type" from <c>sub_</c>); TorchSharp PR 1434 describes the same Scalars.</para>
 /// <para>Shipped code makes every Scalar through these helpers, which keep it in a <c>using</c> until the call returns;
 /// <c>ImplicitScalarTests</c> scans the shipped assemblies' IL for any other.</para>
+/// <para>Also compiled into Dvar.Demo from this file (<c>Compile Include ... Link</c> in their project files)
+/// instead of being shared through <c>InternalsVisibleTo</c>: each assembly carries its own copy, so packages
+/// upgraded separately cannot meet a missing internal member at run time, and the helper stays out of the public API.</para>
 /// </remarks>
 internal static class HeldScalar
 {

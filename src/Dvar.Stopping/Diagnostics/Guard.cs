@@ -6,6 +6,9 @@ namespace Dvar.Stopping.Diagnostics;
 /// <remarks>
 /// The BCL helpers are order-dependent with NaN (<c>ThrowIfGreaterThanOrEqual(double.NaN, 1.0)</c> does not throw) and
 /// show one bound only; every check here is written so that NaN fails it.
+/// <para>Also compiled into Dvar.Stopping.TorchSharp and dvar from this file (<c>Compile Include ... Link</c> in their project files)
+/// instead of being shared through <c>InternalsVisibleTo</c>: each assembly carries its own copy, so packages
+/// upgraded separately cannot meet a missing internal member at run time, and the helper stays out of the public API.</para>
 /// </remarks>
 internal static class Guard
 {

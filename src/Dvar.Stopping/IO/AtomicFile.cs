@@ -4,6 +4,11 @@ namespace Dvar.Stopping.IO;
 
 /// <summary>Writes files atomically: a temporary file in the same folder, flushed to disk, then moved over the target.
 /// Readers see the old file or the complete new one, never a half-written one.</summary>
+/// <remarks>
+/// <para>Also compiled into Dvar.Stopping.TorchSharp and dvar from this file (<c>Compile Include ... Link</c> in their project files)
+/// instead of being shared through <c>InternalsVisibleTo</c>: each assembly carries its own copy, so packages
+/// upgraded separately cannot meet a missing internal member at run time, and the helper stays out of the public API.</para>
+/// </remarks>
 internal static class AtomicFile
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);

@@ -8,6 +8,9 @@ namespace Dvar.Stopping.State;
 /// <remarks>
 /// Numbers are read from their JSON text, so a document built in memory by <see cref="IStoppingCriterion.SaveState"/> and
 /// one parsed from text read alike, and doubles come back bit for bit (System.Text.Json writes the shortest round-trip form).
+/// <para>Also compiled into Dvar.Stopping.TorchSharp from this file (<c>Compile Include ... Link</c> in their project files)
+/// instead of being shared through <c>InternalsVisibleTo</c>: each assembly carries its own copy, so packages
+/// upgraded separately cannot meet a missing internal member at run time, and the helper stays out of the public API.</para>
 /// </remarks>
 internal static class StateReader
 {

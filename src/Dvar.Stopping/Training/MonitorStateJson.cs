@@ -8,9 +8,14 @@ namespace Dvar.Stopping.Training;
 /// <summary>Writes and reads the records and decisions of the monitor state document, on top of <see cref="StateReader"/>.
 /// Read failures are <see cref="FormatException"/>s whose message starts with the field's path
 /// (<c>history[3].decision.reason: expected ...</c>).</summary>
-/// <remarks>Unlike criterion state, the monitor records losses as given, so a double may be non-finite: NaN and
+/// <remarks>
+/// <para>Unlike criterion state, the monitor records losses as given, so a double may be non-finite: NaN and
 /// infinities are the strings <c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c> (JSON has no such numbers); finite ones are
-/// JSON numbers in round-trip form.</remarks>
+/// JSON numbers in round-trip form.</para>
+/// <para>Also compiled into Dvar.Stopping.TorchSharp from this file (<c>Compile Include ... Link</c> in their project files)
+/// instead of being shared through <c>InternalsVisibleTo</c>: each assembly carries its own copy, so packages
+/// upgraded separately cannot meet a missing internal member at run time, and the helper stays out of the public API.</para>
+/// </remarks>
 internal static class MonitorStateJson
 {
     public static JsonNode? FromDouble(double? value) => value switch

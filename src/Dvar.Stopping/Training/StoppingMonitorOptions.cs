@@ -19,8 +19,10 @@ public sealed record StoppingMonitorOptions
     public static StoppingMonitorOptions Default { get; } = new();
 
     /// <summary>Checks every value; called by the <see cref="StoppingMonitor"/> constructor.</summary>
+    /// <remarks>Public so that options which hold a <see cref="StoppingMonitorOptions"/> (the TorchSharp package's trainer
+    /// options) can reject a bad value before any work starts, from another package.</remarks>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range; <c>ParamName</c> is the property name.</exception>
-    internal void Validate()
+    public void Validate()
     {
         if (HistoryCapacity is { } capacity)
         {

@@ -128,8 +128,10 @@ public sealed class DvarCriterionTests
         ReferenceStep[] reference = DvarReference.Run(trace, 310, 0.15);
         var criterion = new DvarCriterion(DvarOptions.TextualInversion);
 
-        ReferenceAssert.Matches(criterion, trace, reference, 0.15);
+        int compared = ReferenceAssert.Matches(criterion, trace, reference, 0.15);
+
         Assert.NotNull(ReferenceAssert.FirstCrossing(reference));
+        Assert.True(compared > ReferenceAssert.FirstCrossing(reference), $"compared {compared} steps, which end before the stop");
     }
 
     [Fact]

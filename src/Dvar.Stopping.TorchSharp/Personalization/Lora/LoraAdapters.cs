@@ -1,5 +1,4 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Personalization.Lora;
@@ -7,19 +6,17 @@ namespace Dvar.Stopping.TorchSharp.Personalization.Lora;
 /// <summary>Puts LoRA layers into a UNet (trainable or loaded), and fuses them back into plain linear layers.</summary>
 internal static class LoraAdapters
 {
-    /// <summary>The target layers of a UNet, each checked to be a plain linear layer; changes nothing.</summary>
+    /// <summary>The target projections of a UNet, each checked to have no adapter; changes nothing.</summary>
     /// <param name="unet">The UNet.</param>
     /// <param name="includeFeedForward">Whether to adapt the GEGLU projections too.</param>
-    /// <returns>The targets with their layers, in target order.</returns>
-    /// <exception cref="ArgumentException">A target is not a plain linear layer (e.g. it already has a LoRA); the message names it.</exception>
-    public static IReadOnlyList<(LoraTarget Target, Linear Linear)> PlainTargets(UNet2DConditionModel unet, bool includeFeedForward)
+    /// <returns>The targets, in target order.</returns>
+    /// <exception cref="ArgumentException">A target is not a plain linear projection (e.g. it already has a LoRA); the message names it.</exception>
+    public static IReadOnlyList<LoraTarget> PlainTargets(UNet2DConditionModel unet, bool includeFeedForward)
     {
-        var targets = new List<(LoraTarget Target, Linear Linear)>();
-        foreach (var target in LoraTargets.Find(unet, includeFeedForward))
+        var targets = LoraTargets.Find(unet, includeFeedForward);
+        if (targets.FirstOrDefault(t => t.Projection.Adapter is not null) is { } adapted)
         {
-            var linear = target.Current() as Linear
-                ?? throw new ArgumentException($"{target.Path} is not a plain linear layer (it already has a LoRA or another adapter).", nameof(unet));
-            targets.Add((target, linear));
+            throw new ArgumentException($"{adapted.Path} is not a plain linear layer (it already has a LoRA or another adapter).", nameof(unet));
         }
 
         return targets;
@@ -34,22 +31,23 @@ internal static class LoraAdapters
     /// <param name="alpha">alpha &gt; 0.</param>
     /// <param name="seed">The seed of the initialisation.</param>
     /// <returns>The wrappers by module path, in target order.</returns>
-    public static IReadOnlyList<(string Path, LoraLinear Layer)> AttachTrainable(IReadOnlyList<(LoraTarget Target, Linear Linear)> targets, int rank, double alpha, ulong seed)
+    public static IReadOnlyList<(string Path, LoraLinear Layer)> AttachTrainable(IReadOnlyList<LoraTarget> targets, int rank, double alpha, ulong seed)
     {
         using var generator = new Generator(seed);
         var layers = new List<(string Path, LoraLinear Layer)>(targets.Count);
-        foreach (var (target, linear) in targets)
+        foreach (var target in targets)
         {
-            var device = linear.weight!.device;
+            var projection = target.Projection;
+            var device = projection.Weight.device;
             Tensor down, up;
             using (NewDisposeScope())
             {
-                down = normal(0.0, 1.0 / rank, [rank, linear.in_features], dtype: ScalarType.Float32, generator: generator)
+                down = normal(0.0, 1.0 / rank, [rank, projection.InFeatures], dtype: ScalarType.Float32, generator: generator)
                     .to(device).DetachFromDisposeScope();
-                up = zeros(linear.out_features, rank, dtype: ScalarType.Float32, device: device).DetachFromDisposeScope();
+                up = zeros(projection.OutFeatures, rank, dtype: ScalarType.Float32, device: device).DetachFromDisposeScope();
             }
 
-            layers.Add((target.Path, Install(target, linear, down, up, alpha / rank, trainable: true)));
+            layers.Add((target.Path, LoraLinear.Attach(projection, down, up, alpha / rank, trainable: true)));
         }
 
         return layers;
@@ -73,20 +71,20 @@ internal static class LoraAdapters
             using var storedDown = down;
             using var storedUp = up;
             var (deviceDown, deviceUp) = (storedDown.to(device, copy: true), storedUp.to(device, copy: true));
-            Install(target, (Linear)target.Current(), deviceDown, deviceUp, scale, trainable: false);
+            LoraLinear.Attach(target.Projection, deviceDown, deviceUp, scale, trainable: false);
         }
 
         return [.. weights.Keys];
     }
 
-    /// <summary>Replaces every frozen LoRA wrapper of a UNet by the plain linear layer <c>W + scale · up @ down</c>.</summary>
+    /// <summary>Folds every frozen LoRA of a UNet into its projection, <c>W + scale · up @ down</c>, leaving plain projections.</summary>
     /// <param name="unet">The UNet.</param>
     /// <returns>The number of layers fused.</returns>
     /// <exception cref="InvalidOperationException">A LoRA is still training (nothing is fused then).</exception>
     public static int FuseAll(UNet2DConditionModel unet)
     {
         var wrapped = LoraTargets.Find(unet, includeFeedForward: true)
-            .Select(t => (Target: t, Layer: t.Current() as LoraLinear))
+            .Select(t => (Target: t, Layer: t.Projection.Adapter as LoraLinear))
             .Where(t => t.Layer is not null)
             .ToList();
         if (wrapped.FirstOrDefault(w => w.Layer!.IsTrainable) is { Target: { } training })
@@ -97,17 +95,9 @@ internal static class LoraAdapters
 
         foreach (var (target, layer) in wrapped)
         {
-            target.Replace(layer!.Fuse());
-            layer.Dispose();
+            layer!.FuseInto(target.Projection);
         }
 
         return wrapped.Count;
-    }
-
-    private static LoraLinear Install(LoraTarget target, Linear linear, Tensor down, Tensor up, double scale, bool trainable)
-    {
-        var wrapper = LoraLinear.Wrap(linear, down, up, scale, trainable);
-        target.Replace(wrapper).Dispose();
-        return wrapper;
     }
 }

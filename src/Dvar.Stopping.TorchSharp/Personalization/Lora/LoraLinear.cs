@@ -1,86 +1,96 @@
+using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
 using Dvar.Stopping.TorchSharp.Tensors;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Personalization.Lora;
 
 /// <summary>
-/// A frozen linear layer plus a low-rank update: <c>y = W x + b + scale · up(down(x))</c>, replacing the layer in place so that the
-/// model's state-dict keys stay unchanged (<c>weight</c>, <c>bias</c>) and the update appears as <c>lora.down.weight</c> /
-/// <c>lora.up.weight</c> (diffusers' LoRA file keys, without the <c>unet.</c> prefix).
+/// The LoRA adapter of a linear <see cref="Projection"/>: <c>y = W x + b + scale · up(down(x))</c>. It sits in the projection's
+/// slot, so the model's state-dict keys stay unchanged (<c>weight</c>, <c>bias</c>) and the update appears under the projection
+/// as <c>lora.down.weight</c> / <c>lora.up.weight</c> (diffusers' LoRA file keys, without the <c>unet.</c> prefix).
 /// </summary>
 /// <remarks>
 /// Mixed precision: the update's weights are float32; when the base is float16/bfloat16, x is cast to float32 for the update, the
 /// base output is added in float32 and the sum is cast back to the base dtype. With <c>up = 0</c> the output is exactly the base
-/// layer's.
+/// projection's.
 /// </remarks>
-internal sealed class LoraLinear : nn.Module<Tensor, Tensor>
+internal sealed class LoraLinear : IProjectionAdapter
 {
-    private readonly Parameter weight;
-    private readonly Parameter? bias;
-    private readonly LoraLayer lora;
+    /// <summary>The name the update's weights are registered under in the projection.</summary>
+    public const string ModuleName = "lora";
 
-    private LoraLinear(Parameter weight, Parameter? bias, LoraLayer lora, double scale)
-        : base(nameof(LoraLinear))
+    private LoraLinear(LoraLayer lora, double scale)
     {
-        this.weight = weight;
-        this.bias = bias;
-        this.lora = lora;
+        Lora = lora;
         Scale = scale;
-        RegisterComponents();
     }
 
     /// <summary>The factor of the update (alpha / rank for training; the user's scale times any stored alpha / rank when loaded).</summary>
     public double Scale { get; }
 
     /// <summary>The update's weights.</summary>
-    public LoraLayer Lora => lora;
+    public LoraLayer Lora { get; }
 
     /// <summary>Whether the update's weights require gradients.</summary>
-    public bool IsTrainable => lora.Down.requires_grad;
+    public bool IsTrainable => Lora.Down.requires_grad;
 
-    /// <summary>Wraps a linear layer, sharing its weight and bias as frozen parameters (the layer may be disposed afterwards).</summary>
-    /// <param name="linear">The layer being replaced.</param>
-    /// <param name="down">[r, in] float32 on the layer's device; moved into a parameter.</param>
-    /// <param name="up">[out, r] float32 on the layer's device; moved into a parameter.</param>
+    /// <summary>Puts a LoRA into the projection's slot; its base weight and bias stay as they are (frozen by the caller).</summary>
+    /// <param name="projection">The projection adapted; its slot must be empty.</param>
+    /// <param name="down">[r, in] float32 on the projection's device; moved into a parameter.</param>
+    /// <param name="up">[out, r] float32 on the projection's device; moved into a parameter.</param>
     /// <param name="scale">The update's factor.</param>
     /// <param name="trainable">Whether <paramref name="down"/> and <paramref name="up"/> train.</param>
-    /// <returns>The wrapper.</returns>
-    public static LoraLinear Wrap(Linear linear, Tensor down, Tensor up, double scale, bool trainable)
+    /// <returns>The adapter.</returns>
+    /// <exception cref="InvalidOperationException">The projection has an adapter already.</exception>
+    public static LoraLinear Attach(Projection projection, Tensor down, Tensor up, double scale, bool trainable)
     {
-        // Detached handles share the storage, which outlives the disposed layer.
-        var frozenWeight = new Parameter(linear.weight!.detach().DetachFromDisposeScope(), requires_grad: false);
-        var frozenBias = linear.bias is { } b ? new Parameter(b.detach().DetachFromDisposeScope(), requires_grad: false) : null;
-        return new LoraLinear(frozenWeight, frozenBias, new LoraLayer(down, up, trainable), scale);
+        var lora = new LoraLayer(down, up, trainable);
+        var adapter = new LoraLinear(lora, scale);
+        try
+        {
+            projection.Attach(adapter, ModuleName, lora);
+        }
+        catch
+        {
+            lora.Dispose();
+            throw;
+        }
+
+        return adapter;
     }
 
-    /// <summary>Applies the layer.</summary>
-    /// <param name="x">[..., in] in the base dtype.</param>
-    /// <returns>[..., out] in the base dtype.</returns>
-    public override Tensor forward(Tensor x)
+    /// <inheritdoc/>
+    public Tensor Forward(Projection projection, Tensor x)
     {
         using var scope = NewDisposeScope();
-        var result = nn.functional.linear(x, weight, bias);
-        var update = lora.call(x.to_type(ScalarType.Float32)).Times(Scale);
+        var result = projection.Linear(x);
+        var update = Lora.call(x.to_type(ScalarType.Float32)).Times(Scale);
         var output = result.dtype == ScalarType.Float32
             ? result.Plus(update)
             : result.to_type(ScalarType.Float32).Plus(update).to_type(result.dtype);
         return output.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Builds the plain layer <c>W + scale · up @ down</c> (computed in float32, stored in the base dtype) with the same bias.</summary>
-    /// <returns>A new frozen <see cref="Linear"/>; this wrapper is left unchanged (dispose it after swapping).</returns>
-    public Linear Fuse()
+    /// <summary>Folds the update into the projection, <c>W ← W + scale · up @ down</c> (computed in float32, stored in the base
+    /// dtype), and empties its slot; the update's weights are disposed.</summary>
+    /// <param name="projection">The projection whose slot holds this adapter.</param>
+    /// <exception cref="ArgumentException">The projection's slot holds another adapter.</exception>
+    public void FuseInto(Projection projection)
     {
-        Tensor fused;
+        if (!ReferenceEquals(projection.Adapter, this))
+        {
+            throw new ArgumentException("The projection's slot does not hold this LoRA.", nameof(projection));
+        }
+
         using (NewDisposeScope())
         using (no_grad())
         {
-            var delta = lora.Up.matmul(lora.Down).Times(Scale);
-            fused = weight.to_type(ScalarType.Float32).Plus(delta).to_type(weight.dtype).DetachFromDisposeScope();
+            var weight = projection.Weight;
+            var delta = Lora.Up.matmul(Lora.Down).Times(Scale);
+            weight.copy_(weight.to_type(ScalarType.Float32).Plus(delta).to_type(weight.dtype));
         }
 
-        var fusedBias = bias is null ? null : new Parameter(bias.detach().DetachFromDisposeScope(), requires_grad: false);
-        return nn.Linear(new Parameter(fused, requires_grad: false), fusedBias);
+        projection.Detach();
+        Lora.Dispose();
     }
 }

@@ -30,7 +30,7 @@ internal static class LoraTargets
         {
             foreach (var (projection, name) in Projections)
             {
-                targets.Add(new LoraTarget($"{path}.{name}", () => attention.GetProjection(projection), m => attention.ReplaceProjection(projection, m)));
+                targets.Add(new LoraTarget($"{path}.{name}", attention.GetProjection(projection)));
             }
         }
 
@@ -40,7 +40,7 @@ internal static class LoraTargets
             {
                 if (module is Geglu geglu)
                 {
-                    targets.Add(new LoraTarget($"{path}.proj", () => geglu.Projection, geglu.ReplaceProjection));
+                    targets.Add(new LoraTarget($"{path}.proj", geglu.Projection));
                 }
             }
         }

@@ -1,6 +1,5 @@
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.Tensors;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Personalization.Lora;
@@ -101,7 +100,7 @@ internal static class LoraWeightsFile
         problems.Add("unknown UNet module paths", unknown);
         problems.Add("layers missing their lora.up or lora.down weight", halves.Where(h => h.Value.Down is null || h.Value.Up is null).Select(h => h.Key));
         var complete = halves.Where(h => h.Value.Down is not null && h.Value.Up is not null).ToList();
-        problems.Add("layers that already have a LoRA", complete.Where(h => targets[h.Key].Current() is not Linear).Select(h => h.Key));
+        problems.Add("layers that already have a LoRA", complete.Where(h => targets[h.Key].Projection.Adapter is not null).Select(h => h.Key));
         problems.Add("shape mismatches", complete.Select(h => ShapeProblem(h.Key, h.Value.Down!, h.Value.Up!, targets[h.Key])).OfType<string>());
         if (header.Tensors.Count == 0)
         {
@@ -113,15 +112,16 @@ internal static class LoraWeightsFile
 
     private static string? ShapeProblem(string modulePath, SafetensorsTensorInfo down, SafetensorsTensorInfo up, LoraTarget target)
     {
-        if (target.Current() is not Linear linear)
+        var linear = target.Projection;
+        if (linear.Adapter is not null)
         {
             return null;
         }
 
         bool ok = down.Shape.Count == 2 && up.Shape.Count == 2 && down.Shape[0] == up.Shape[1] && down.Shape[0] >= 1
-            && down.Shape[1] == linear.in_features && up.Shape[0] == linear.out_features
+            && down.Shape[1] == linear.InFeatures && up.Shape[0] == linear.OutFeatures
             && LoadProblems.IsFloating(down.ScalarType) && LoadProblems.IsFloating(up.ScalarType);
         return ok ? null
-            : $"{modulePath}: down {down.DType} {down.ShapeText} and up {up.DType} {up.ShapeText}, expected floating [r, {linear.in_features}] and [{linear.out_features}, r]";
+            : $"{modulePath}: down {down.DType} {down.ShapeText} and up {up.DType} {up.ShapeText}, expected floating [r, {linear.InFeatures}] and [{linear.OutFeatures}, r]";
     }
 }

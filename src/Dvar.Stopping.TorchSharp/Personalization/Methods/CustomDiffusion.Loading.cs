@@ -1,5 +1,4 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Personalization;
@@ -75,8 +74,7 @@ public sealed partial class CustomDiffusion
         {
             foreach (var projection in CustomDiffusionWeightsFile.Projections)
             {
-                var linear = (Linear)attention.GetProjection(projection);
-                linear.weight!.copy_(weights[CustomDiffusionWeightsFile.KeyOf(path, projection)]);
+                attention.GetProjection(projection).Weight.copy_(weights[CustomDiffusionWeightsFile.KeyOf(path, projection)]);
             }
         }
     }

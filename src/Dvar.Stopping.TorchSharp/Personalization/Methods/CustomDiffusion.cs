@@ -113,7 +113,7 @@ public sealed partial class CustomDiffusion : PersonalizationMethod
     protected override void AttachCore(StableDiffusionPipeline pipeline)
     {
         var crossAttentions = CustomDiffusionWeightsFile.CrossAttentions(pipeline.Unet);
-        if (crossAttentions.SelectMany(a => CustomDiffusionWeightsFile.Projections.Select(a.Attention.GetProjection)).Any(p => p is not Linear))
+        if (crossAttentions.SelectMany(a => CustomDiffusionWeightsFile.Projections.Select(a.Attention.GetProjection)).Any(p => p.Adapter is not null))
         {
             throw new ArgumentException("The UNet's cross-attention key/value projections are already replaced (Custom Diffusion or LoRA attached or loaded).", nameof(pipeline));
         }
@@ -134,9 +134,7 @@ public sealed partial class CustomDiffusion : PersonalizationMethod
         {
             foreach (var projection in CustomDiffusionWeightsFile.Projections)
             {
-                var linear = (Linear)attention.GetProjection(projection);
-                var replacement = new CustomDiffusionProjection(linear.weight!, linear.weight!.device, trainable: true);
-                attention.ReplaceProjection(projection, replacement).Dispose();
+                var replacement = CustomDiffusionProjection.Attach(attention.GetProjection(projection), trainable: true);
                 _projections.Add(new(CustomDiffusionWeightsFile.KeyOf(path, projection), replacement));
                 string name = projection == AttentionProjection.Key ? "to_k" : "to_v";
                 trainable.Add(($"{PipelineParameters.UnetPrefix}{path}.{name}.weight", replacement.Weight));

@@ -1,51 +1,59 @@
+using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
 using Dvar.Stopping.TorchSharp.Tensors;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Personalization;
 
 /// <summary>
-/// A cross-attention key or value projection with a float32 weight whose output at token position 0 is detached (diffusers'
-/// <c>CustomDiffusionAttnProcessor</c>): <c>k = W c</c>, and no gradient flows through <c>k[:, 0]</c> (the start token).
+/// The Custom Diffusion adapter of a cross-attention key or value <see cref="Projection"/> (diffusers'
+/// <c>CustomDiffusionAttnProcessor</c>): the projection's weight becomes float32 and <c>k = W c</c> with no gradient through
+/// <c>k[:, 0]</c> (the start token).
 /// </summary>
 /// <remarks>
-/// Replaces <c>attn2.to_k</c> / <c>attn2.to_v</c> in place: its weight keeps the key <c>to_k.weight</c> / <c>to_v.weight</c>.
-/// Mixed precision: the context is cast to float32, projected, and the result cast back to the context's dtype.
+/// The trained weight is the projection's own, so it keeps the key <c>to_k.weight</c> / <c>to_v.weight</c>; the adapter
+/// registers no parameters. Mixed precision: the context is cast to float32, projected, and the result cast back to the
+/// context's dtype.
 /// </remarks>
-internal sealed class CustomDiffusionProjection : nn.Module<Tensor, Tensor>
+internal sealed class CustomDiffusionProjection : IProjectionAdapter
 {
-    private readonly Parameter weight;
+    private readonly Projection _projection;
 
-    /// <summary>Builds the projection from a weight.</summary>
-    /// <param name="initialWeight">[inner, cross_attention_dim] values, any dtype and device; copied as float32 to <paramref name="device"/>.</param>
-    /// <param name="device">The device of the weight.</param>
+    private CustomDiffusionProjection(Projection projection) => _projection = projection;
+
+    /// <summary>The float32 weight [inner, cross_attention_dim] (the projection's).</summary>
+    public Parameter Weight => _projection.Weight;
+
+    /// <summary>Puts the adapter into a projection's slot, converting its weight to float32 (<c>Module.to</c>) first.</summary>
+    /// <param name="projection">A key or value projection without a bias; its slot must be empty.</param>
     /// <param name="trainable">Whether the weight requires gradients.</param>
-    public CustomDiffusionProjection(Tensor initialWeight, Device device, bool trainable)
-        : base(nameof(CustomDiffusionProjection))
+    /// <returns>The adapter.</returns>
+    /// <exception cref="InvalidOperationException">The projection has an adapter already.</exception>
+    public static CustomDiffusionProjection Attach(Projection projection, bool trainable)
     {
-        Tensor copy;
-        using (NewDisposeScope())
-        using (no_grad())
+        if (projection.Adapter is not null)
         {
-            copy = initialWeight.detach().to(ScalarType.Float32, device, copy: true).DetachFromDisposeScope();
+            throw new InvalidOperationException($"The projection has an adapter already ({projection.Adapter.GetType().Name}).");
         }
 
-        weight = new Parameter(copy, trainable);
-        RegisterComponents();
+        projection.to(ScalarType.Float32);
+        projection.Weight.requires_grad_(trainable);
+        var adapter = new CustomDiffusionProjection(projection);
+        projection.Attach(adapter);
+        return adapter;
     }
 
-    /// <summary>The float32 weight [inner, cross_attention_dim].</summary>
-    public Parameter Weight => weight;
-
     /// <summary>Projects the context.</summary>
-    /// <param name="context">[B, L, cross_attention_dim] encoder hidden states.</param>
+    /// <param name="projection">The projection whose slot holds this adapter.</param>
+    /// <param name="x">[B, L, cross_attention_dim] encoder hidden states.</param>
     /// <returns>[B, L, inner] in the context's dtype; position 0 carries no gradient.</returns>
-    public override Tensor forward(Tensor context)
+    public Tensor Forward(Projection projection, Tensor x)
     {
         using var scope = NewDisposeScope();
-        var projected = nn.functional.linear(context.to_type(ScalarType.Float32), weight);
+        var projected = projection.Linear(x.to_type(ScalarType.Float32));
         var first = HeldScalar.WithInteger(0, HeldScalar.Range(projected.shape[1], device: projected.device).eq).view(1, -1, 1);
         var detached = where(first, projected.detach(), projected);
-        return detached.to_type(context.dtype).MoveToOuterDisposeScope();
+        return detached.to_type(x.dtype).MoveToOuterDisposeScope();
     }
 }

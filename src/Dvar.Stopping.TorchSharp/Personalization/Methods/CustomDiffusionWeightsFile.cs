@@ -1,7 +1,6 @@
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.StableDiffusion;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Personalization;
@@ -67,7 +66,7 @@ internal static class CustomDiffusionWeightsFile
         {
             foreach (var projection in Projections)
             {
-                expected[KeyOf(attentionPath, projection)] = (attention.GetProjection(projection) as Linear)?.weight!.shape;
+                expected[KeyOf(attentionPath, projection)] = attention.GetProjection(projection) is { Adapter: null } plain ? plain.Weight.shape : null;
             }
         }
 

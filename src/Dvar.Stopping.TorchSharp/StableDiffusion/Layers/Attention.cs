@@ -18,22 +18,21 @@ namespace Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
 /// <c>upcast_softmax</c> flags have no effect under its default processor, so they are not parameters here.
 /// </para>
 /// <para>
-/// Replacing a projection (LoRA, Custom Diffusion): the four projections are typed <c>Module&lt;Tensor, Tensor&gt;</c> and
-/// <see cref="ReplaceProjection"/> swaps one for any module with that signature, keeping its state-dict position and name
-/// (<c>to_q</c>, ..., <c>to_out.0</c>); the replacement's own parameters appear under that name (e.g. a wrapper whose fields are
-/// <c>weight</c>, <c>bias</c> and <c>lora_down</c> gives <c>to_q.weight</c> and <c>to_q.lora_down.weight</c>). The key and value
-/// projections receive the context, so a replacement of <c>to_k</c>/<c>to_v</c> of <c>attn2</c> sees the text encoder states
-/// <c>[B, L, cross_attention_dim]</c> and returns <c>[B, L, inner_dim]</c> (e.g. to detach token 0 as Custom Diffusion does).
+/// Adapting a projection (LoRA, Custom Diffusion): the four projections are <see cref="Projection"/>s, registered once and never
+/// swapped; a method puts an adapter into a projection's slot (<see cref="GetProjection"/>, <see cref="Projection.Attach"/>),
+/// so the keys <c>to_q</c>, ..., <c>to_out.0</c> stay where they are and an adapter's own parameters appear under the
+/// projection (e.g. <c>to_q.lora.down.weight</c>). The key and value projections receive the context, so an adapter of
+/// <c>to_k</c>/<c>to_v</c> of <c>attn2</c> sees the text encoder states <c>[B, L, cross_attention_dim]</c> and returns
+/// <c>[B, L, inner_dim]</c> (e.g. to detach token 0 as Custom Diffusion does).
 /// </para>
 /// </remarks>
 internal sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
 {
     private readonly GroupNorm? group_norm;
 
-    // Replaceable (see ReplaceProjection), hence not readonly; registered under these names by RegisterComponents.
-    private nn.Module<Tensor, Tensor> to_q;
-    private nn.Module<Tensor, Tensor> to_k;
-    private nn.Module<Tensor, Tensor> to_v;
+    private readonly Projection to_q;
+    private readonly Projection to_k;
+    private readonly Projection to_v;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> to_out;
 
     private readonly long heads;
@@ -76,10 +75,10 @@ internal sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
         rescale_output_factor = rescaleOutputFactor;
 
         group_norm = normNumGroups is long groups ? GroupNorms.Create(groups, queryDim, eps) : null;
-        to_q = nn.Linear(queryDim, inner_dim, hasBias: bias);
-        to_k = nn.Linear(cross_attention_dim, inner_dim, hasBias: bias);
-        to_v = nn.Linear(cross_attention_dim, inner_dim, hasBias: bias);
-        to_out = nn.ModuleList<nn.Module<Tensor, Tensor>>(nn.Linear(inner_dim, queryDim, hasBias: outBias), nn.Dropout(dropout));
+        to_q = new Projection(queryDim, inner_dim, hasBias: bias);
+        to_k = new Projection(cross_attention_dim, inner_dim, hasBias: bias);
+        to_v = new Projection(cross_attention_dim, inner_dim, hasBias: bias);
+        to_out = nn.ModuleList<nn.Module<Tensor, Tensor>>(new Projection(inner_dim, queryDim, hasBias: outBias), nn.Dropout(dropout));
         RegisterComponents();
     }
 
@@ -144,63 +143,17 @@ internal sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
         return hidden_states.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Returns the module currently used as one of the projections.</summary>
+    /// <summary>Returns one of the projections, whose slot takes an adapter.</summary>
     /// <param name="projection">Which projection.</param>
-    /// <returns>The module (a <see cref="Linear"/> unless replaced).</returns>
-    internal nn.Module<Tensor, Tensor> GetProjection(AttentionProjection projection) => projection switch
+    /// <returns>The projection (<c>to_q</c>, <c>to_k</c>, <c>to_v</c> or <c>to_out.0</c>).</returns>
+    internal Projection GetProjection(AttentionProjection projection) => projection switch
     {
         AttentionProjection.Query => to_q,
         AttentionProjection.Key => to_k,
         AttentionProjection.Value => to_v,
-        AttentionProjection.Output => to_out[0],
+        AttentionProjection.Output => (Projection)to_out[0],
         _ => throw new ArgumentOutOfRangeException(nameof(projection), projection, "Expected Query, Key, Value or Output."),
     };
-
-    /// <summary>
-    /// Replaces one projection by another module with the same signature (e.g. a LoRA wrapper around the original
-    /// <see cref="Linear"/>), registered under the same name and at the same position, so the state-dict keys of everything
-    /// else stay unchanged.
-    /// </summary>
-    /// <param name="projection">Which projection.</param>
-    /// <param name="replacement">The new module: <c>[..., in] -&gt; [..., out]</c> with the replaced projection's dimensions.</param>
-    /// <returns>The module it replaces; the caller owns it (keep it inside a wrapper, or dispose it).</returns>
-    /// <exception cref="ArgumentException"><paramref name="replacement"/> is this module or already the projection.</exception>
-    internal nn.Module<Tensor, Tensor> ReplaceProjection(AttentionProjection projection, nn.Module<Tensor, Tensor> replacement)
-    {
-        ArgumentNullException.ThrowIfNull(replacement);
-        var previous = GetProjection(projection);
-        if (ReferenceEquals(replacement, previous) || ReferenceEquals(replacement, this))
-        {
-            throw new ArgumentException($"The replacement of {projection} must be a new module.", nameof(replacement));
-        }
-
-        switch (projection)
-        {
-            case AttentionProjection.Query:
-                to_q = replacement;
-                _internal_submodules[nameof(to_q)] = replacement;
-                break;
-            case AttentionProjection.Key:
-                to_k = replacement;
-                _internal_submodules[nameof(to_k)] = replacement;
-                break;
-            case AttentionProjection.Value:
-                to_v = replacement;
-                _internal_submodules[nameof(to_v)] = replacement;
-                break;
-            default:
-                // ModuleList registers its items once; re-register both to keep the order 0, 1.
-                var dropout = to_out[1];
-                to_out.register_module("0", null!);
-                to_out.register_module("1", null!);
-                to_out[0] = replacement;
-                to_out.register_module("0", replacement);
-                to_out.register_module("1", dropout);
-                break;
-        }
-
-        return previous;
-    }
 
     private void CheckShapes(Tensor hidden_states, Tensor? encoder_hidden_states)
     {

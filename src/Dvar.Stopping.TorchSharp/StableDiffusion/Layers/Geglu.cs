@@ -1,4 +1,3 @@
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
@@ -6,13 +5,12 @@ namespace Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
 /// <summary>diffusers' <c>GEGLU</c>: a gated linear unit with an exact (erf) GELU gate, <c>h · gelu(g)</c> where <c>[h | g] = proj(x)</c>.</summary>
 /// <remarks>
 /// State-dict key: <c>proj</c> (<c>[2 · dim_out, dim_in]</c>); the first half of its outputs is <c>h</c>, the second the gate.
-/// <see cref="ReplaceProjection"/> swaps <c>proj</c> for another module under the same name (e.g. a LoRA wrapper, whose own
-/// parameters then appear as <c>proj.lora.down.weight</c>).
+/// <c>proj</c> is a <see cref="Layers.Projection"/>, registered once: a method adapts it through its slot (e.g. LoRA, whose
+/// own parameters then appear as <c>proj.lora.down.weight</c>).
 /// </remarks>
 internal sealed class Geglu : nn.Module<Tensor, Tensor>
 {
-    // Replaceable (see ReplaceProjection), hence not readonly; registered under this name by RegisterComponents.
-    private nn.Module<Tensor, Tensor> proj;
+    private readonly Projection proj;
 
     /// <summary>Builds the unit.</summary>
     /// <param name="dimIn">Input channels.</param>
@@ -21,7 +19,7 @@ internal sealed class Geglu : nn.Module<Tensor, Tensor>
     internal Geglu(long dimIn, long dimOut, bool bias = true)
         : base("GEGLU")
     {
-        proj = nn.Linear(dimIn, dimOut * 2, hasBias: bias);
+        proj = new Projection(dimIn, dimOut * 2, hasBias: bias);
         RegisterComponents();
     }
 
@@ -38,24 +36,6 @@ internal sealed class Geglu : nn.Module<Tensor, Tensor>
         return output.MoveToOuterDisposeScope();
     }
 
-    /// <summary>The module currently used as the projection (a <see cref="Linear"/> unless replaced).</summary>
-    internal nn.Module<Tensor, Tensor> Projection => proj;
-
-    /// <summary>Replaces the projection by another module with the same signature, registered under the same name (<c>proj</c>).</summary>
-    /// <param name="replacement">The new module: <c>[..., dim_in] -&gt; [..., 2 · dim_out]</c>.</param>
-    /// <returns>The module it replaces; the caller owns it.</returns>
-    /// <exception cref="ArgumentException"><paramref name="replacement"/> is this module or already the projection.</exception>
-    internal nn.Module<Tensor, Tensor> ReplaceProjection(nn.Module<Tensor, Tensor> replacement)
-    {
-        ArgumentNullException.ThrowIfNull(replacement);
-        var previous = proj;
-        if (ReferenceEquals(replacement, previous) || ReferenceEquals(replacement, this))
-        {
-            throw new ArgumentException("The replacement of the GEGLU projection must be a new module.", nameof(replacement));
-        }
-
-        proj = replacement;
-        _internal_submodules[nameof(proj)] = replacement;
-        return previous;
-    }
+    /// <summary>The projection <c>proj</c>, whose slot takes an adapter.</summary>
+    internal Projection Projection => proj;
 }

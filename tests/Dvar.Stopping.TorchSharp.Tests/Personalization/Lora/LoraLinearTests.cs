@@ -1,16 +1,30 @@
 using Dvar.Stopping.TorchSharp.Personalization.Lora;
-using TorchSharp.Modules;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Lora;
 
 public class LoraLinearTests
 {
-    private static Linear NewLinear(Generator generator, bool bias, ScalarType dtype = ScalarType.Float32)
+    private static Projection NewLinear(Generator generator, bool bias, ScalarType dtype = ScalarType.Float32)
     {
-        var weight = new Parameter(randn(5, 3, generator: generator).to_type(dtype), requires_grad: false);
-        var b = bias ? new Parameter(randn(5, generator: generator).to_type(dtype), requires_grad: false) : null;
-        return nn.Linear(weight, b);
+        var projection = new Projection(3, 5, bias);
+        using (no_grad())
+        {
+            projection.to(dtype);
+            using var weight = randn(5, 3, generator: generator);
+            projection.Weight.copy_(weight);
+            if (bias)
+            {
+                using var b = randn(5, generator: generator);
+                projection.Bias!.copy_(b);
+            }
+        }
+
+        projection.Weight.requires_grad_(false);
+        projection.Bias?.requires_grad_(false);
+        return projection;
     }
 
     [Theory]
@@ -25,9 +39,9 @@ public class LoraLinearTests
         using var x = randn(4, 7, 3, generator: generator);
         using var expectedBase = linear.forward(x);
         using var expected = expectedBase + (x.matmul(down.t()).matmul(up.t()) * scale);
-        using var layer = LoraLinear.Wrap(linear, down.clone(), up.clone(), scale, trainable: false);
+        var layer = LoraLinear.Attach(linear, down.clone(), up.clone(), scale, trainable: false);
 
-        using var output = layer.forward(x);
+        using var output = linear.forward(x);
 
         Assert.True(output.allclose(expected, rtol: 1e-5, atol: 1e-6));
     }
@@ -39,9 +53,9 @@ public class LoraLinearTests
         using var linear = NewLinear(generator, bias: true);
         using var x = randn(4, 3, generator: generator);
         using var expected = linear.forward(x);
-        using var layer = LoraLinear.Wrap(linear, randn(2, 3, generator: generator), zeros(5, 2), 1.0, trainable: true);
+        var layer = LoraLinear.Attach(linear, randn(2, 3, generator: generator), zeros(5, 2), 1.0, trainable: true);
 
-        using var output = layer.forward(x);
+        using var output = linear.forward(x);
 
         Assert.True(output.Equals(expected));
     }
@@ -52,9 +66,9 @@ public class LoraLinearTests
         using var generator = new Generator(3);
         using var linear = NewLinear(generator, bias: true, ScalarType.BFloat16);
         using var x = randn(4, 3, generator: generator).to_type(ScalarType.BFloat16);
-        using var layer = LoraLinear.Wrap(linear, randn(2, 3, generator: generator), randn(5, 2, generator: generator), 1.0, trainable: true);
+        var layer = LoraLinear.Attach(linear, randn(2, 3, generator: generator), randn(5, 2, generator: generator), 1.0, trainable: true);
 
-        using var output = layer.forward(x);
+        using var output = linear.forward(x);
         using var loss = output.to_type(ScalarType.Float32).sum();
         loss.backward();
 
@@ -68,12 +82,12 @@ public class LoraLinearTests
     {
         using var generator = new Generator(4);
         using var linear = NewLinear(generator, bias: true);
-        using var layer = LoraLinear.Wrap(linear, zeros(2, 3), zeros(5, 2), 1.0, trainable: true);
+        var layer = LoraLinear.Attach(linear, zeros(2, 3), zeros(5, 2), 1.0, trainable: true);
 
-        var keys = layer.state_dict().Keys.Order(StringComparer.Ordinal);
+        var keys = linear.state_dict().Keys.Order(StringComparer.Ordinal);
 
         Assert.Equal(["bias", "lora.down.weight", "lora.up.weight", "weight"], keys);
-        Assert.False(layer.state_dict()["weight"].requires_grad);
+        Assert.False(linear.state_dict()["weight"].requires_grad);
         Assert.True(layer.Lora.Down.requires_grad);
     }
 
@@ -82,19 +96,21 @@ public class LoraLinearTests
     {
         using var generator = new Generator(5);
         using var linear = NewLinear(generator, bias: true);
-        using var weight = linear.weight!.detach().clone();
+        using var weight = linear.Weight.detach().clone();
         using var down = randn(2, 3, generator: generator);
         using var up = randn(5, 2, generator: generator);
         using var x = randn(4, 3, generator: generator);
-        using var layer = LoraLinear.Wrap(linear, down.clone(), up.clone(), 0.5, trainable: false);
-        using var expectedOutput = layer.forward(x);
+        var layer = LoraLinear.Attach(linear, down.clone(), up.clone(), 0.5, trainable: false);
+        using var expectedOutput = linear.forward(x);
 
-        using var fused = layer.Fuse();
+        layer.FuseInto(linear);
 
         using var expectedWeight = weight + (up.matmul(down) * 0.5);
-        Assert.True(fused.weight!.allclose(expectedWeight, rtol: 1e-6, atol: 1e-6));
-        using var output = fused.forward(x);
+        Assert.True(linear.Weight.allclose(expectedWeight, rtol: 1e-6, atol: 1e-6));
+        using var output = linear.forward(x);
         Assert.True(output.allclose(expectedOutput, rtol: 1e-5, atol: 1e-6));
-        Assert.False(fused.weight!.requires_grad);
+        Assert.False(linear.Weight.requires_grad);
+        Assert.Null(linear.Adapter);
+        Assert.Equal(["bias", "weight"], linear.state_dict().Keys.Order(StringComparer.Ordinal));
     }
 }

@@ -1,4 +1,6 @@
 using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Methods;
@@ -11,9 +13,10 @@ public class CustomDiffusionProjectionTests
         using var generator = new Generator(5);
         using var weight = randn(6, 4, generator: generator);
         using var context = randn(2, 5, 4, generator: generator);
-        using var projection = new CustomDiffusionProjection(weight, CPU, trainable: true);
+        using var slot = Slot(weight);
+        var projection = CustomDiffusionProjection.Attach(slot, trainable: true);
 
-        using var output = projection.forward(context);
+        using var output = slot.forward(context);
 
         using var expected = context.matmul(weight.t());
         Assert.True(output.allclose(expected, rtol: 1e-6, atol: 1e-6));
@@ -26,9 +29,10 @@ public class CustomDiffusionProjectionTests
         using var weight = randn(6, 4, generator: generator);
         using var contextValues = randn(2, 5, 4, generator: generator);
         using var context = contextValues.clone().requires_grad_(true);
-        using var projection = new CustomDiffusionProjection(weight, CPU, trainable: true);
+        using var slot = Slot(weight);
+        var projection = CustomDiffusionProjection.Attach(slot, trainable: true);
 
-        using var output = projection.forward(context);
+        using var output = slot.forward(context);
         using var loss = output.sum();
         loss.backward();
 
@@ -44,12 +48,39 @@ public class CustomDiffusionProjectionTests
     {
         using var weight = ones(6, 4, dtype: ScalarType.BFloat16);
         using var context = ones(1, 3, 4, dtype: ScalarType.BFloat16);
-        using var projection = new CustomDiffusionProjection(weight, CPU, trainable: true);
+        using var slot = Slot(weight);
+        var projection = CustomDiffusionProjection.Attach(slot, trainable: true);
 
-        using var output = projection.forward(context);
+        using var output = slot.forward(context);
 
         Assert.Equal(ScalarType.Float32, projection.Weight.dtype);
         Assert.Equal(ScalarType.BFloat16, output.dtype);
         Assert.Equal(4f, output[0, 0, 0].to_type(ScalarType.Float32).item<float>());
+    }
+
+    [Fact]
+    public void Attach_KeepsTheWeightKeyAndAddsNoOther()
+    {
+        using var slot = Slot(ones(6, 4, dtype: ScalarType.BFloat16));
+        slot.Weight.requires_grad_(false);
+
+        var adapter = CustomDiffusionProjection.Attach(slot, trainable: true);
+
+        Assert.Equal(["weight"], slot.state_dict().Keys);
+        Assert.Same(adapter.Weight, slot.state_dict()["weight"]);
+        Assert.True(adapter.Weight.requires_grad);
+        Assert.True(adapter.Weight.is_leaf);
+    }
+
+    private static Projection Slot(Tensor weight)
+    {
+        var slot = new Projection(weight.shape[1], weight.shape[0], hasBias: false);
+        using (no_grad())
+        {
+            slot.to(weight.dtype);
+            slot.Weight.copy_(weight);
+        }
+
+        return slot;
     }
 }

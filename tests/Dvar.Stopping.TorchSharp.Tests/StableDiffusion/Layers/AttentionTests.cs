@@ -1,5 +1,6 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -71,7 +72,7 @@ public class AttentionTests
     [InlineData(nameof(AttentionProjection.Key), "to_k")]
     [InlineData(nameof(AttentionProjection.Value), "to_v")]
     [InlineData(nameof(AttentionProjection.Output), "to_out.0")]
-    public void ReplaceProjection_KeepsEveryKeyInPlaceAndUsesTheReplacement(string which, string name)
+    public void AttachAdapter_KeepsEveryKeyInPlaceAddsItsOwnAndUsesIt(string which, string name)
     {
         var projection = Enum.Parse<AttentionProjection>(which);
         using var attention = new Attention(queryDim: 8, crossAttentionDim: 4, heads: 2, dimHead: 4);
@@ -79,27 +80,44 @@ public class AttentionTests
         using var x = LayerTestWeights.Normal(9, 1, 3, 8);
         using var context = LayerTestWeights.Normal(10, 1, 2, 4);
         var keysBefore = attention.state_dict().Keys.ToList();
-        var modulesBefore = attention.named_modules().Select(m => m.name).ToList();
-        var original = (Linear)attention.GetProjection(projection);
+        var slot = attention.GetProjection(projection);
+        Assert.Same(slot, attention.named_modules().Single(m => m.name == name).module);
 
-        // A replacement with the same weights doubled: the result must be the reference computed with doubled weights.
-        using var doubled = nn.Linear(original.in_features, original.out_features, hasBias: original.bias is not null);
-        using (no_grad())
-        {
-            doubled.weight!.copy_(original.weight! * 2);
-            doubled.bias?.copy_(original.bias! * 2);
-        }
-
-        using var previous = attention.ReplaceProjection(projection, doubled);
+        // An adapter that doubles the projection and registers one parameter of its own: the result must be the reference
+        // computed with that projection's weights doubled, and the keys those of before plus the adapter's, after the slot's.
+        using var extra = new DoublingParameters();
+        slot.Attach(new Doubling(), "extra", extra);
         using var actual = attention.forward(x, context);
 
-        Assert.Same(original, previous);
-        Assert.Same(doubled, attention.GetProjection(projection));
+        var expectedKeys = new List<string>(keysBefore);
+        expectedKeys.Insert(keysBefore.FindLastIndex(k => k.StartsWith(name + ".", StringComparison.Ordinal)) + 1, name + ".extra.marker");
+        Assert.Equal(expectedKeys, attention.state_dict().Keys);
+        using (var doubled = new Attention(queryDim: 8, crossAttentionDim: 4, heads: 2, dimHead: 4))
+        {
+            LayerTestWeights.Randomize(doubled, seed: 8);
+            using (no_grad())
+            {
+                doubled.GetProjection(projection).Weight.mul_(2L.ToScalar());
+                doubled.GetProjection(projection).Bias?.mul_(2L.ToScalar());
+            }
+
+            using var expected = Reference(doubled, x, context, heads: 2, hasQkvBias: false);
+            TensorAssert.Close(actual, expected, atol: 1e-5, rtol: 1e-4, $"{name} adapted");
+        }
+
+        Assert.IsType<Doubling>(slot.Detach());
+        Assert.Null(slot.Adapter);
         Assert.Equal(keysBefore, attention.state_dict().Keys);
-        Assert.Equal(modulesBefore, attention.named_modules().Select(m => m.name));
-        Assert.Same(doubled, attention.named_modules().Single(m => m.name == name).module);
-        using var expected = Reference(attention, x, context, heads: 2, hasQkvBias: false);
-        TensorAssert.Close(actual, expected, atol: 1e-5, rtol: 1e-4, $"{name} replaced");
+    }
+
+    [Fact]
+    public void Attach_SlotHoldsAnAdapter_Throws()
+    {
+        using var attention = new Attention(queryDim: 8, heads: 2, dimHead: 4);
+        var slot = attention.GetProjection(AttentionProjection.Query);
+        slot.Attach(new Doubling());
+
+        Assert.Throws<InvalidOperationException>(() => slot.Attach(new Doubling()));
     }
 
     [Fact]
@@ -136,5 +154,22 @@ public class AttentionTests
         var probabilities = (q.matmul(k.transpose(-1, -2)) * scale).softmax(-1);
         var merged = probabilities.matmul(v).permute(0, 2, 1, 3).reshape(x.shape[0], x.shape[1], -1);
         return Project("to_out.0", merged, bias: true);
+    }
+
+    private sealed class Doubling : IProjectionAdapter
+    {
+        public Tensor Forward(Projection projection, Tensor x)
+        {
+            using var plain = projection.Linear(x);
+            return plain.mul(2L.ToScalar());
+        }
+    }
+
+    private sealed class DoublingParameters : nn.Module
+    {
+        private readonly Parameter marker = new(zeros(1), requires_grad: false);
+
+        public DoublingParameters()
+            : base(nameof(DoublingParameters)) => RegisterComponents();
     }
 }

@@ -1,6 +1,5 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
-using TorchSharp.Modules;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Unet;
 
@@ -44,10 +43,9 @@ public class UNet2DConditionModelSd15Tests : IClassFixture<Sd15UnetStructure>
         const int Rank = 4;
         var projections = sd15.Model.NamedAttentions()
             .SelectMany(a => Enum.GetValues<AttentionProjection>().Select(p => a.Attention.GetProjection(p)))
-            .Cast<Linear>()
             .ToList();
 
-        long loraParameters = projections.Sum(l => Rank * (l.in_features + l.out_features));
+        long loraParameters = projections.Sum(l => Rank * (l.InFeatures + l.OutFeatures));
 
         Assert.Equal(128, projections.Count);
         Assert.Equal(797_184, loraParameters);
