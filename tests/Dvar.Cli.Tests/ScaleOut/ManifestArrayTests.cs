@@ -21,7 +21,7 @@ public sealed class ManifestArrayTests
             Entry("textual-inversion", images, "<a>", Out(0), new JsonObject { ["init-token"] = "toy", ["max-steps"] = 4, ["window"] = 3 }),
             Entry("textual-inversion", images, "<b>", Out(1), new JsonObject { ["init-token"] = "toy", ["max-steps"] = 30, ["window"] = 50 }),
             Entry("textual-inversion", images, "<c>", Out(2), new JsonObject { ["init-token"] = "toy", ["max-steps"] = 4, ["eval-every"] = 0 }),
-            Entry("custom-diffusion", images, "<d>", Out(3), new JsonObject { ["max-steps"] = 3, ["window"] = 2 }),
+            Entry("custom-diffusion", images, "<d>", Out(3), new JsonObject { ["max-steps"] = 3, ["window"] = 2, ["recipe"] = "diffusers" }),
         ];
         File.WriteAllText(manifest, string.Join('\n', entries) + "\n\n");
         string[] args = ["train", "--manifest", manifest, "--model", Fixtures.SdTiny, "--threads", "1", "--eval-batch-size", "2", "--progress-every", "1", "--resume", "auto"];
