@@ -8,7 +8,7 @@ internal sealed record BenchmarkOptions
     public const string Usage =
         "usage: Dvar.Stopping.Personalization.Benchmarks [--pipeline tiny|full] [--method textual-inversion|dreambooth-lora|custom-diffusion] "
         + "[--resolution PX] [--warmup N] [--runs N] [--threads N] [--device cpu|cuda] [--dtype float32|float16|bfloat16] [--model DIR] [--fixtures DIR] "
-        + "[--clip-s STEPS] [--skip-ldet] [--small-eval-batch N]";
+        + "[--clip-s STEPS] [--skip-ldet] [--small-eval-batch N] [--decision demo|tiny]";
 
     /// <summary>Gets "tiny" (the sd-tiny fixture) or "full" (SD1.5's configs with random weights, or --model).</summary>
     public string Pipeline { get; init; } = "tiny";
@@ -52,6 +52,9 @@ internal sealed record BenchmarkOptions
     /// <summary>Gets the dtypes to measure: float32, then <see cref="Dtype"/> when it is another.</summary>
     public IReadOnlyList<string> Dtypes => Dtype == "float32" ? ["float32"] : ["float32", Dtype];
 
+    /// <summary>Gets "demo" or "tiny" to measure DVAR's decision per configuration (dtype, L_det batch, frequency) instead of timings, or null.</summary>
+    public string? Decision { get; init; }
+
     public bool IsFull => Pipeline == "full";
 
     public int EffectiveWarmup => Warmup ?? (IsFull ? 1 : 3);
@@ -87,6 +90,7 @@ internal sealed record BenchmarkOptions
                 "--model" => options with { Model = value, Pipeline = "full" },
                 "--fixtures" => options with { Fixtures = value },
                 "--clip-s" => options with { ClipSSteps = Integer(name, value) },
+                "--decision" when value is "demo" or "tiny" => options with { Decision = value },
                 "--small-eval-batch" => options with { SmallEvaluationBatch = Integer(name, value) },
                 _ => throw new ArgumentException($"unknown option or value: {name} {value}. {Usage}"),
             };

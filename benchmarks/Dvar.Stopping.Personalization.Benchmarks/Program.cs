@@ -31,6 +31,11 @@ foreach (string line in MachineInfo.Describe())
     log.WriteLine(line);
 }
 
+if (options.Decision is not null)
+{
+    return DecisionBenchmark.Measure(options, log);
+}
+
 var device = options.Device == "cuda" ? CUDA : CPU;
 var dtypes = options.Dtypes.Select(Dtypes.Parse).ToArray();
 string dtypeText = string.Join(" vs ", options.Dtypes);
