@@ -8,7 +8,7 @@ internal sealed record BenchmarkOptions
     public const string Usage =
         "usage: Dvar.Stopping.Personalization.Benchmarks [--pipeline tiny|full] [--method textual-inversion|dreambooth-lora|custom-diffusion] "
         + "[--resolution PX] [--warmup N] [--runs N] [--threads N] [--device cpu|cuda] [--dtype float32|float16|bfloat16] [--model DIR] [--fixtures DIR] "
-        + "[--clip-s STEPS] [--skip-ldet]";
+        + "[--clip-s STEPS] [--skip-ldet] [--small-eval-batch N] [--decision demo|tiny]";
 
     /// <summary>Gets "tiny" (the sd-tiny fixture) or "full" (SD1.5's configs with random weights, or --model).</summary>
     public string Pipeline { get; init; } = "tiny";
@@ -31,7 +31,7 @@ internal sealed record BenchmarkOptions
     /// <summary>Gets "cpu" or "cuda".</summary>
     public string Device { get; init; } = "cpu";
 
-    /// <summary>Gets the frozen models' dtype.</summary>
+    /// <summary>Gets the frozen models' dtype; float16 or bfloat16 is measured beside float32, interleaved in the same run.</summary>
     public string Dtype { get; init; } = "float32";
 
     /// <summary>Gets a real diffusers folder to use instead of the random-weight full-size pipeline, or null.</summary>
@@ -45,6 +45,15 @@ internal sealed record BenchmarkOptions
 
     /// <summary>Gets whether to skip the L_det timings (to time the training step and the CLIP-s check only).</summary>
     public bool SkipDeterministicLoss { get; init; }
+
+    /// <summary>Gets the smaller L_det batch timed beside batch 8 (2: the training batch; 4: the authors' code's default).</summary>
+    public int SmallEvaluationBatch { get; init; } = 2;
+
+    /// <summary>Gets the dtypes to measure: float32, then <see cref="Dtype"/> when it is another.</summary>
+    public IReadOnlyList<string> Dtypes => Dtype == "float32" ? ["float32"] : ["float32", Dtype];
+
+    /// <summary>Gets "demo" or "tiny" to measure DVAR's decision per configuration (dtype, L_det batch, frequency) instead of timings, or null.</summary>
+    public string? Decision { get; init; }
 
     public bool IsFull => Pipeline == "full";
 
@@ -81,6 +90,8 @@ internal sealed record BenchmarkOptions
                 "--model" => options with { Model = value, Pipeline = "full" },
                 "--fixtures" => options with { Fixtures = value },
                 "--clip-s" => options with { ClipSSteps = Integer(name, value) },
+                "--decision" when value is "demo" or "tiny" => options with { Decision = value },
+                "--small-eval-batch" => options with { SmallEvaluationBatch = Integer(name, value) },
                 _ => throw new ArgumentException($"unknown option or value: {name} {value}. {Usage}"),
             };
         }

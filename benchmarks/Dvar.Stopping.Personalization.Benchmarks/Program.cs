@@ -1,11 +1,13 @@
 using System.Globalization;
 using Dvar.Stopping.Personalization.Benchmarks;
 using Dvar.Stopping.TorchSharp.Benchmarks;
+using Dvar.Stopping.TorchSharp.StableDiffusion;
 using static TorchSharp.torch;
 
 // bash benchmarks/run-personalization-benchmarks.sh [--pipeline tiny|full] [--method NAME] [--runs N] [--threads N] ...
 // Per method: the median (min-max) seconds of a training step at the method's batch size (2) and of one L_det evaluation
-// at batch 8 (the paper's) and at batch 2 (the training batch), and the ratios evaluation / training step.
+// at batch 8 (the paper's) and at --small-eval-batch (2, the training batch), and the ratios evaluation / training step.
+// --dtype bfloat16|float16 measures float32 and that dtype (frozen weights) interleaved in this one run and prints the ratios.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (Parse(args) is not { } options)
 {
@@ -29,58 +31,109 @@ foreach (string line in MachineInfo.Describe())
     log.WriteLine(line);
 }
 
+if (options.Decision is not null)
+{
+    return DecisionBenchmark.Measure(options, log);
+}
+
 var device = options.Device == "cuda" ? CUDA : CPU;
-var dtype = options.Dtype switch { "float16" => ScalarType.Float16, "bfloat16" => ScalarType.BFloat16, _ => ScalarType.Float32 };
+var dtypes = options.Dtypes.Select(Dtypes.Parse).ToArray();
+string dtypeText = string.Join(" vs ", options.Dtypes);
 var results = new List<MethodMeasurement>();
 int resolution = 0;
 int latent = 0;
 foreach (string method in options.Methods)
 {
-    using var pipeline = PipelineFactory.Create(options, device, dtype);
-    resolution = options.Resolution ?? (options.IsFull && options.Model is null ? 256 : pipeline.DefaultImageSize);
-    latent = resolution / pipeline.VaeScaleFactor;
-    string images = SyntheticConcept.Write(resolution);
+    var pipelines = new List<StableDiffusionPipeline>();
     try
     {
-        log.WriteLine($"{method} on the {(options.IsFull ? "full-size" : "tiny")} pipeline, {resolution} px images ({latent}x{latent} latents), {device.type} {dtype}:");
-        results.Add(MethodBenchmark.Measure(method, pipeline, images, resolution, options, log));
+        foreach (var dtype in dtypes)
+        {
+            pipelines.Add(PipelineFactory.Create(options, device, dtype));
+        }
+
+        resolution = options.Resolution ?? (options.IsFull && options.Model is null ? 256 : pipelines[0].DefaultImageSize);
+        latent = resolution / pipelines[0].VaeScaleFactor;
+        string images = SyntheticConcept.Write(resolution);
+        try
+        {
+            log.WriteLine($"{method} on the {(options.IsFull ? "full-size" : "tiny")} pipeline, {resolution} px images ({latent}x{latent} latents), {device.type} {dtypeText}:");
+            results.AddRange(MethodBenchmark.Measure(method, pipelines, images, resolution, options, log));
+        }
+        finally
+        {
+            Directory.Delete(images, recursive: true);
+        }
     }
     finally
     {
-        Directory.Delete(images, recursive: true);
+        pipelines.ForEach(p => p.Dispose());
     }
 }
 
 log.WriteLine(MachineInfo.LoadAverage());
 log.WriteLine();
-log.WriteLine($"pipeline: {(options.IsFull ? options.Model ?? "SD1.5 structure, random weights" : "sd-tiny fixture")}; latents {latent}x{latent}; {device.type} {dtype}; libtorch threads {get_num_threads()}; runs {options.EffectiveRuns} after {options.EffectiveWarmup} warm-up; seconds, median (min-max)");
+log.WriteLine($"pipeline: {(options.IsFull ? options.Model ?? "SD1.5 structure, random weights" : "sd-tiny fixture")}; latents {latent}x{latent}; {device.type} {dtypeText} (frozen weights; trainable parameters and loss float32); libtorch threads {get_num_threads()}; runs {options.EffectiveRuns} after {options.EffectiveWarmup} warm-up; seconds, median (min-max)");
 log.WriteLine();
+int small = options.SmallEvaluationBatch;
 if (!options.SkipDeterministicLoss)
 {
-    log.WriteLine("| method | trainable parameters | training step, batch 2 | L_det, batch 8 | L_det, batch 2 | batch 8 / step | batch 2 / step |");
-    log.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+    log.WriteLine($"| method | dtype | trainable parameters | training step, batch 2 | L_det, batch 8 | L_det, batch {small} | batch 8 / step | batch {small} / step |");
+    log.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
     foreach (var r in results)
     {
         log.WriteLine(
-            $"| {r.Method} | {r.TrainableParameters:N0} | {r.TrainingStep} | {r.EvaluationBatch8} | {r.EvaluationBatch2} | " +
-            $"{r.EvaluationBatch8!.Value.Median / r.TrainingStep.Median:F2} | {r.EvaluationBatch2!.Value.Median / r.TrainingStep.Median:F2} |");
+            $"| {r.Method} | {Dtypes.Name(r.Dtype)} | {r.TrainableParameters:N0} | {r.TrainingStep} | {r.EvaluationBatch8} | {r.EvaluationSmallBatch} | " +
+            $"{r.EvaluationBatch8!.Value.Median / r.TrainingStep.Median:F2} | {r.EvaluationSmallBatch!.Value.Median / r.TrainingStep.Median:F2} |");
+    }
+}
+else
+{
+    log.WriteLine("| method | dtype | trainable parameters | training step, batch 2 |");
+    log.WriteLine("|---|---|---:|---:|");
+    foreach (var r in results)
+    {
+        log.WriteLine($"| {r.Method} | {Dtypes.Name(r.Dtype)} | {r.TrainableParameters:N0} | {r.TrainingStep} |");
+    }
+}
+
+if (dtypes.Length > 1)
+{
+    log.WriteLine();
+    log.WriteLine("Speed-up over float32 in this run (float32 median / dtype median; > 1 is faster):");
+    log.WriteLine();
+    log.WriteLine($"| method | dtype | training step | L_det, batch 8 | L_det, batch {small} |");
+    log.WriteLine("|---|---|---:|---:|---:|");
+    foreach (var group in results.GroupBy(r => r.Method))
+    {
+        var baseline = group.First(r => r.Dtype == ScalarType.Float32);
+        foreach (var r in group.Where(r => r.Dtype != ScalarType.Float32))
+        {
+            log.WriteLine(
+                $"| {r.Method} | {Dtypes.Name(r.Dtype)} | {Ratio(baseline.TrainingStep, r.TrainingStep)} | {Ratio(baseline.EvaluationBatch8, r.EvaluationBatch8)} | " +
+                $"{Ratio(baseline.EvaluationSmallBatch, r.EvaluationSmallBatch)} |");
+        }
     }
 }
 
 if (options.ClipSSteps is { } clipSteps)
 {
     log.WriteLine();
-    log.WriteLine($"| method | training step, batch 2 | CLIP-s sampling, 8 images x {clipSteps} steps | CLIP scoring | check / step |");
-    log.WriteLine("|---|---:|---:|---:|---:|");
+    log.WriteLine($"| method | dtype | training step, batch 2 | CLIP-s sampling, 8 images x {clipSteps} steps | CLIP scoring | check / step |");
+    log.WriteLine("|---|---|---:|---:|---:|---:|");
     foreach (var r in results)
     {
         log.WriteLine(
-            $"| {r.Method} | {r.TrainingStep} | {r.ClipSSampling} | {r.ClipSScoring} | " +
+            $"| {r.Method} | {Dtypes.Name(r.Dtype)} | {r.TrainingStep} | {r.ClipSSampling} | {r.ClipSScoring} | " +
             $"{(r.ClipSSampling!.Value.Median + r.ClipSScoring!.Value.Median) / r.TrainingStep.Median:F1} |");
     }
 }
 
+log.WriteLine(MachineInfo.LoadAverage());
 return 0;
+
+static string Ratio(Timing? baseline, Timing? other) =>
+    baseline is { } b && other is { } o ? (b.Median / o.Median).ToString("F2", CultureInfo.InvariantCulture) + "x" : "n/a";
 
 static BenchmarkOptions? Parse(string[] args)
 {

@@ -6,7 +6,7 @@ namespace Dvar.Stopping.TorchSharp.Benchmarks;
 internal sealed record BenchmarkOptions
 {
     public const string Usage =
-        "usage: Dvar.Stopping.TorchSharp.Benchmarks [--only tiny|full] [--full-runs N] [--full-warmup N] [--tiny-runs N] [--tiny-warmup N] [--latent N] [--threads N] [--fixtures DIR]";
+        "usage: Dvar.Stopping.TorchSharp.Benchmarks [--only tiny|full] [--full-runs N] [--full-warmup N] [--tiny-runs N] [--tiny-warmup N] [--latent N] [--threads N] [--fixtures DIR] [--dtype float32|bfloat16|float16] [--skip-weight-grads]";
 
     /// <summary>Gets the timed runs of the full-size UNet (each a forward, then each a forward+backward).</summary>
     public int FullRuns { get; init; } = 3;
@@ -29,6 +29,16 @@ internal sealed record BenchmarkOptions
     /// <summary>Gets "tiny", "full" or null for both.</summary>
     public string? Only { get; init; }
 
+    /// <summary>Gets the dtype compared with float32 in the same run (interleaved), or float32 alone.</summary>
+    public string Dtype { get; init; } = "float32";
+
+    /// <summary>Gets whether to skip forward+backward with every weight's gradient (the slowest phase; a personalization step
+    /// freezes the weights, which the frozen-weights training step times).</summary>
+    public bool SkipWeightGradients { get; init; }
+
+    /// <summary>Gets the dtypes to measure: float32, then <see cref="Dtype"/> when it is another.</summary>
+    public IReadOnlyList<string> Dtypes => Dtype == "float32" ? ["float32"] : ["float32", Dtype];
+
     /// <summary>Gets the tests/fixtures folder.</summary>
     public string Fixtures { get; init; } = FindFixtures();
 
@@ -37,6 +47,12 @@ internal sealed record BenchmarkOptions
         var options = new BenchmarkOptions();
         for (int i = 0; i < args.Length; i++)
         {
+            if (args[i] == "--skip-weight-grads")
+            {
+                options = options with { SkipWeightGradients = true };
+                continue;
+            }
+
             string value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value. {Usage}");
             options = args[i] switch
             {
@@ -48,6 +64,7 @@ internal sealed record BenchmarkOptions
                 "--threads" => options with { Threads = Positive(args[i], value) },
                 "--only" when value is "tiny" or "full" => options with { Only = value },
                 "--fixtures" => options with { Fixtures = value },
+                "--dtype" when value is "float32" or "bfloat16" or "float16" => options with { Dtype = value },
                 _ => throw new ArgumentException($"unknown option or value: {args[i]} {value}. {Usage}"),
             };
             i++;
