@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dvar.Stopping.TorchSharp.Benchmarks;
 using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 using static TorchSharp.torch;
 
 // bash benchmarks/run-torch-benchmarks.sh [--only tiny|full] [--full-runs 3] [--tiny-runs 50] ...
