@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Text.Json;
 using Dvar.Stopping.TorchSharp.Benchmarks;
 using Dvar.Stopping.TorchSharp.Clip;
-using Dvar.Stopping.TorchSharp.Personalization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.Personalization.Scoring;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using Dvar.Stopping.TorchSharp.Benchmarks;
-using Dvar.Stopping.TorchSharp.Personalization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.Personalization.Evaluation;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
+using Dvar.Stopping.TorchSharp.Personalization.Training;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 
 namespace Dvar.Stopping.Personalization.Benchmarks;
 

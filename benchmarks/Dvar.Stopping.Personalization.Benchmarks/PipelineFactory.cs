@@ -1,6 +1,11 @@
 using System.Text.Json;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
+using Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Vae;
 using TorchSharp;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.Personalization.Benchmarks;

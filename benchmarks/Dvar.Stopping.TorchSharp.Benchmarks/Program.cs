@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dvar.Stopping.TorchSharp.Benchmarks;
 using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Benchmarks;

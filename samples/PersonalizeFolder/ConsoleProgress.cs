@@ -1,5 +1,5 @@
 using System.Globalization;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Training;
 
 namespace PersonalizeFolder;
 

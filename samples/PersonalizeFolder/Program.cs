@@ -1,5 +1,7 @@
-using Dvar.Stopping.TorchSharp.Personalization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
+using Dvar.Stopping.TorchSharp.Personalization.Training;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using Microsoft.Extensions.Logging;
 using PersonalizeFolder;
 

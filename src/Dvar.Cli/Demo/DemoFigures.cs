@@ -1,7 +1,7 @@
 using System.Globalization;
 using Dvar.Cli.Commands;
 using Dvar.Cli.Plotting;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Training;
 
 namespace Dvar.Cli.Demo;
 

@@ -2,7 +2,7 @@ using Dvar.Cli.Plotting;
 using Dvar.Demo.Output;
 using Dvar.Demo.World;
 using Dvar.Stopping.IO;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
 using SkiaSharp;
 
 namespace Dvar.Cli.Demo;

@@ -1,6 +1,6 @@
 using Dvar.Cli.Output;
 using Dvar.Demo.World;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Scoring;
 
 namespace Dvar.Cli.Demo;
 

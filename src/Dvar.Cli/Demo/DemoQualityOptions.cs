@@ -1,6 +1,6 @@
 using Dvar.Demo.World;
-using Dvar.Stopping.TorchSharp.Personalization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.Personalization.Scoring;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 
 namespace Dvar.Cli.Demo;
 

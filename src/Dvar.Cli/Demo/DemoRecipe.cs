@@ -1,7 +1,8 @@
 using Dvar.Cli.Training;
 using Dvar.Demo.World;
 using Dvar.Stopping.Criteria;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
 
 namespace Dvar.Cli.Demo;
 

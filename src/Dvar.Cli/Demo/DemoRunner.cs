@@ -5,7 +5,7 @@ using Dvar.Cli.Input;
 using Dvar.Cli.Output;
 using Dvar.Demo;
 using Dvar.Demo.World;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
 using static TorchSharp.torch;
 
 namespace Dvar.Cli.Demo;

@@ -1,4 +1,4 @@
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Scoring;
 
 namespace Dvar.Cli.Evaluation;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using Dvar.Cli.Input;
 using Dvar.Cli.Models;
 using Dvar.Cli.Output;
-using Dvar.Stopping.TorchSharp.Personalization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 
 namespace Dvar.Cli.Generation;
 

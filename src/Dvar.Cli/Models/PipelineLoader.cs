@@ -1,5 +1,5 @@
 using Dvar.Cli.Input;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using TorchSharp;
 using static TorchSharp.torch;
 

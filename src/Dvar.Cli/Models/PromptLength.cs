@@ -1,5 +1,5 @@
 using System.Globalization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
 
 namespace Dvar.Cli.Models;
 

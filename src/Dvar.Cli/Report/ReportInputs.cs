@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Dvar.Cli.Evaluation;
 using Dvar.Cli.Input;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Training;
 
 namespace Dvar.Cli.Report;
 

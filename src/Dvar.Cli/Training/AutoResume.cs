@@ -1,6 +1,6 @@
 using Dvar.Cli.Input;
 using Dvar.Cli.Ownership;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Training;
 
 namespace Dvar.Cli.Training;
 

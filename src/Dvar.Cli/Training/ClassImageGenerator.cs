@@ -1,7 +1,7 @@
 using System.Globalization;
 using Dvar.Cli.Input;
-using Dvar.Stopping.TorchSharp.Personalization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 
 namespace Dvar.Cli.Training;
 

@@ -1,4 +1,5 @@
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
 
 namespace Dvar.Cli.Training;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dvar.Cli.Input;
 using Dvar.Cli.Ownership;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Training;
 
 namespace Dvar.Cli.Training;
 

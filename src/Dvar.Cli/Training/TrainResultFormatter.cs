@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Dvar.Cli.Output;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
+using Dvar.Stopping.TorchSharp.Personalization.Training;
 
 namespace Dvar.Cli.Training;
 

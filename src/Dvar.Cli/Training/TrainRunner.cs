@@ -8,8 +8,11 @@ using Dvar.Cli.Plotting;
 using Dvar.Cli.Replay;
 using Dvar.Stopping;
 using Dvar.Stopping.Criteria;
-using Dvar.Stopping.TorchSharp.Personalization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
+using Dvar.Stopping.TorchSharp.Personalization.Scoring;
+using Dvar.Stopping.TorchSharp.Personalization.Training;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 
 namespace Dvar.Cli.Training;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Dvar.Cli.Output;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Training;
 
 namespace Dvar.Cli.Training;
 

@@ -1,5 +1,5 @@
 using Dvar.Demo.World;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Scoring;
 using static TorchSharp.torch;
 
 namespace Dvar.Demo.Metric;

@@ -1,5 +1,5 @@
 using Dvar.Stopping.TorchSharp.Imaging;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
 using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
 
@@ -113,7 +113,7 @@ public sealed class ClipImageProcessor
     /// <param name="device">Where to create the result; null for the CPU.</param>
     /// <returns><c>[n, 3, OutputHeight, OutputWidth]</c> float32 pixel values; the caller owns them.</returns>
     /// <remarks>8-bit values are <c>round(255 · clamp(x / 2 + 0.5, 0, 1))</c> in float32 (ties to even), as diffusers'
-    /// <c>numpy_to_pil</c> and <see cref="StableDiffusion.GeneratedImage"/>; then as <see cref="Preprocess"/>.</remarks>
+    /// <c>numpy_to_pil</c> and <see cref="StableDiffusion.Pipeline.GeneratedImage"/>; then as <see cref="Preprocess"/>.</remarks>
     /// <exception cref="ArgumentException">The images are not floating-point <c>[n, 3, H, W]</c> with n ≥ 1, or are smaller than the crop after resizing.</exception>
     public Tensor PreprocessSigned(Tensor images, Device? device = null)
     {

@@ -1,5 +1,5 @@
-using Dvar.Stopping.TorchSharp.Personalization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.Personalization.Scoring;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Clip;

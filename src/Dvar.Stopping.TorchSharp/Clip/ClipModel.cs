@@ -1,6 +1,6 @@
-using Dvar.Stopping.TorchSharp.StableDiffusion;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Loading;
 using Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

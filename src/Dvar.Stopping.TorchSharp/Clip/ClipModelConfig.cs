@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
 
 namespace Dvar.Stopping.TorchSharp.Clip;
 

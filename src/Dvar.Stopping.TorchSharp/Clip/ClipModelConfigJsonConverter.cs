@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
 
 namespace Dvar.Stopping.TorchSharp.Clip;
 

@@ -1,5 +1,5 @@
 using Dvar.Stopping.Evaluation;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Training;
 using Microsoft.Extensions.Logging;
 
 namespace Dvar.Stopping.TorchSharp.Diagnostics;

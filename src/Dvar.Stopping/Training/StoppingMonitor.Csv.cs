@@ -1,6 +1,6 @@
-using Dvar.Stopping.IO;
 using System.Globalization;
 using Dvar.Stopping.Diagnostics;
+using Dvar.Stopping.IO;
 
 namespace Dvar.Stopping.Training;
 

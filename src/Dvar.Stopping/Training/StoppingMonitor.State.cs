@@ -1,7 +1,7 @@
-using Dvar.Stopping.IO;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dvar.Stopping.Diagnostics;
+using Dvar.Stopping.IO;
 using Dvar.Stopping.State;
 
 namespace Dvar.Stopping.Training;

@@ -1,6 +1,6 @@
 using Dvar.Cli.Tests.Support;
-using Dvar.Stopping.TorchSharp.Personalization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
 
 namespace Dvar.Cli.Tests.Commands;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Dvar.Cli.Tests.Support;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Training;
 using FsCheck.Xunit;
 
 namespace Dvar.Cli.Tests.Interleaving;

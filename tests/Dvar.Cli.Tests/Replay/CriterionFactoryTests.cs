@@ -1,7 +1,7 @@
 using Dvar.Cli.Replay;
+using Dvar.Cli.Tests.Support;
 using Dvar.Stopping;
 using Dvar.Stopping.Criteria;
-using Dvar.Cli.Tests.Support;
 
 namespace Dvar.Cli.Tests.Replay;
 

@@ -1,5 +1,5 @@
 using Dvar.Cli.Tests.Support;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Training;
 
 namespace Dvar.Cli.Tests.ScaleOut;
 

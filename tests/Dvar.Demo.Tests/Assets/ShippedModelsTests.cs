@@ -1,6 +1,7 @@
 using Dvar.Demo.Metric;
 using Dvar.Demo.World;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
 using static TorchSharp.torch;
 
 namespace Dvar.Demo.Tests.Assets;

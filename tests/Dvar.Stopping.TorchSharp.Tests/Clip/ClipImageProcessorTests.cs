@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Dvar.Stopping.TorchSharp.Clip;
 using Dvar.Stopping.TorchSharp.Imaging;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using static TorchSharp.torch;
 

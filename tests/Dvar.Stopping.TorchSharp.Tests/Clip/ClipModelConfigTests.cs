@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Dvar.Stopping.TorchSharp.Clip;
 using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Clip;

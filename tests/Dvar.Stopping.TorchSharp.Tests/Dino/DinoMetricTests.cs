@@ -1,5 +1,5 @@
 using Dvar.Stopping.TorchSharp.Dino;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Scoring;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
-using Dvar.Stopping.TorchSharp.StableDiffusion;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Loading;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Vae;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Serialization;

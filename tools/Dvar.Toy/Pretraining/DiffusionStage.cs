@@ -1,7 +1,11 @@
 using System.Text.Json;
 using Dvar.Demo.World;
 using Dvar.Stopping.TorchSharp.Serialization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
+using Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 using static TorchSharp.torch;
 
 namespace Dvar.Toy.Pretraining;

@@ -88,7 +88,7 @@ internal static class MetricStage
             + nn.functional.cross_entropy(size, data.Sizes.index_select(0, indices));
     }
 
-    private static Dictionary<string, double> Report(StageLog log, ToyAttributeNet net, Dvar.Stopping.TorchSharp.StableDiffusion.AutoencoderKL vae, ToyDataset test)
+    private static Dictionary<string, double> Report(StageLog log, ToyAttributeNet net, Dvar.Stopping.TorchSharp.StableDiffusion.Vae.AutoencoderKL vae, ToyDataset test)
     {
         var accuracies = new Dictionary<string, double>();
         using var noGrad = no_grad();

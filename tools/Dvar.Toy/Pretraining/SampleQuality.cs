@@ -1,6 +1,6 @@
 using Dvar.Demo.Metric;
 using Dvar.Demo.World;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using static TorchSharp.torch;
 
 namespace Dvar.Toy.Pretraining;

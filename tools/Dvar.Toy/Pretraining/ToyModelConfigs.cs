@@ -1,4 +1,7 @@
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
+using Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Vae;
 
 namespace Dvar.Toy.Pretraining;
 

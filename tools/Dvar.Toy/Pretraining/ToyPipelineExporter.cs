@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dvar.Demo.Metric;
 using Dvar.Stopping.TorchSharp.Serialization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using static TorchSharp.torch;
 
 namespace Dvar.Toy.Pretraining;

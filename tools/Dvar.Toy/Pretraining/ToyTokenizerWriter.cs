@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using Dvar.Demo.World;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
 
 namespace Dvar.Toy.Pretraining;
 

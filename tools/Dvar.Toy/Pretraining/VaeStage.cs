@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Dvar.Stopping.TorchSharp.Serialization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Vae;
 using static TorchSharp.torch;
 
 namespace Dvar.Toy.Pretraining;

@@ -1,4 +1,4 @@
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Data;
 
 /// <summary>What a personalization trainer learns from: the concept's images, its captions, and optional class images.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Data;
 
 /// <summary>Progress of <see cref="ConceptImages.Load"/>, reported after each image.</summary>
 /// <param name="Loaded">The number of images loaded so far, 1 to <paramref name="Total"/>.</param>

@@ -1,4 +1,5 @@
-namespace Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
+namespace Dvar.Stopping.TorchSharp.Personalization.Data;
 
 /// <summary>How <see cref="ConceptImages.Load"/> turns a folder of photos into training images.</summary>
 /// <remarks>

@@ -1,7 +1,7 @@
 using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Data;
 
 /// <summary>The images of one concept folder, decoded, made square and kept in memory for training.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Data;
 
 /// <summary>One training item: which image and which caption template.</summary>
 /// <param name="ImageIndex">The image, an index into <see cref="ConceptImages"/>.</param>

@@ -1,7 +1,7 @@
 using SkiaSharp;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Data;
 
 /// <summary>Decodes one image file into upright 8-bit RGB pixels.</summary>
 /// <remarks>

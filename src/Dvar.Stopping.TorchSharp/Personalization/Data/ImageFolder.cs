@@ -1,4 +1,4 @@
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Data;
 
 /// <summary>Lists the image files of a concept folder in a deterministic order.</summary>
 internal static class ImageFolder

@@ -1,7 +1,7 @@
 using SkiaSharp;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Data;
 
 /// <summary>Turns stored pixels into the upright image the EXIF orientation tag describes.</summary>
 /// <remarks>

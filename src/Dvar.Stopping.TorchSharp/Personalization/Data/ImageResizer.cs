@@ -2,7 +2,7 @@ using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Data;
 
 /// <summary>Crops and resizes an 8-bit image to the training square the way PIL's bicubic <c>Image.resize</c> does.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Data;
 
 /// <summary>A decoded, upright 8-bit RGB photo as it was before any crop or resize.</summary>
 /// <param name="Pixels">Row-major interleaved <c>[Height, Width, 3]</c> bytes.</param>

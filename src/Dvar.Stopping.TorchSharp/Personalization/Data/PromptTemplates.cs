@@ -1,4 +1,5 @@
-namespace Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
+namespace Dvar.Stopping.TorchSharp.Personalization.Data;
 
 /// <summary>The caption templates of diffusers' Textual Inversion example and of the DVAR authors, and the substitution of the placeholder.</summary>
 /// <remarks>

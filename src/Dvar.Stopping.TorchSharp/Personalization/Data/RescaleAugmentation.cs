@@ -1,7 +1,8 @@
 using Dvar.Stopping.TorchSharp.Imaging;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Data;
 
 /// <summary>Custom Diffusion's random-rescale augmentation of instance images, as the DVAR authors' <c>data.py</c> does it
 /// (<c>TextualInversionDataset.__getitem__</c> with prior preservation and <c>random_rescaling</c>).</summary>

@@ -1,4 +1,4 @@
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Data;
 
 /// <summary>The three outcomes of Custom Diffusion's random-rescale augmentation (see <see cref="RescaleAugmentation"/>).</summary>
 internal enum RescaleBranch

@@ -1,4 +1,4 @@
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Data;
 
 /// <summary>The random values of one item of Custom Diffusion's random-rescale augmentation (see <see cref="RescaleAugmentation"/>).</summary>
 /// <param name="Size">The training resolution S.</param>

@@ -1,10 +1,13 @@
 using Dvar.Stopping.Evaluation;
 using Dvar.Stopping.TorchSharp.Diagnostics;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
+using Dvar.Stopping.TorchSharp.Personalization.Training;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Evaluation;
 
 /// <summary>The deterministic loss L_det of a personalization method (paper §3.2, Eq. 4): the latent-diffusion loss of the
 /// current model on an evaluation batch fixed once, before training.</summary>

@@ -1,7 +1,7 @@
 using Dvar.Stopping.Diagnostics;
 using Dvar.Stopping.Evaluation;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Evaluation;
 
 /// <summary>How a <see cref="DeterministicEvaluator"/> builds its evaluation batch.</summary>
 /// <remarks>Immutable; validated once, by the <see cref="DeterministicEvaluator"/> constructor.</remarks>

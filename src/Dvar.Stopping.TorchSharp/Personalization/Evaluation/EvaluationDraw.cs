@@ -1,6 +1,7 @@
+using Dvar.Stopping.TorchSharp.Personalization.Data;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Evaluation;
 
 /// <summary>The random inputs of one evaluation batch, as drawn on the CPU: which items (with their augmentation, if any),
 /// and the three noise tensors.</summary>

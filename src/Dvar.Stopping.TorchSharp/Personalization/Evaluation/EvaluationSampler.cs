@@ -1,7 +1,9 @@
 using Dvar.Stopping.Evaluation;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Evaluation;
 
 /// <summary>Draws the deterministic evaluator's batches from its own CPU generator.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Personalization.Lora;

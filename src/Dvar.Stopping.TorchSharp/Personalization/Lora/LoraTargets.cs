@@ -1,5 +1,5 @@
-using Dvar.Stopping.TorchSharp.StableDiffusion;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 
 namespace Dvar.Stopping.TorchSharp.Personalization.Lora;
 

@@ -1,3 +1,4 @@
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;

@@ -1,10 +1,10 @@
 using Dvar.Stopping.Criteria;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Methods;
 
 /// <summary>Custom Diffusion (Kumari et al.): trains the cross-attention key and value projections and a modifier token.</summary>
 /// <remarks>

@@ -1,9 +1,9 @@
 using Dvar.Stopping.TorchSharp.Serialization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Methods;
 
 /// <summary>
 /// diffusers' Custom Diffusion file (<c>pytorch_custom_diffusion_weights.safetensors</c>): for every cross-attention <c>attn2</c>,

@@ -1,7 +1,7 @@
 using Dvar.Stopping.TorchSharp.Personalization.Lora;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Methods;
 
 /// <summary>Loading and fusing UNet LoRA weights.</summary>
 public sealed partial class DreamBoothLora

@@ -1,9 +1,9 @@
 using Dvar.Stopping.Criteria;
 using Dvar.Stopping.TorchSharp.Personalization.Lora;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using TorchSharp.Modules;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Methods;
 
 /// <summary>DreamBooth with LoRA (Ruiz et al.; Hu et al.): trains low-rank updates of the UNet's projections, and optionally a new token.</summary>
 /// <remarks>

@@ -1,6 +1,7 @@
 using Dvar.Stopping.Diagnostics;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Methods;
 
 /// <summary>The settings of <see cref="DreamBoothLora"/>. The defaults are the authors' variant (feed-forward LoRA, a trained token,
 /// their recipe), on which the paper's DVAR setting was tuned.</summary>

@@ -1,4 +1,4 @@
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Methods;
 
 /// <summary>How an initializer string names the token whose embedding a new token starts from.</summary>
 internal enum InitializerLookup

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Methods;
 
 /// <summary>Collects what is wrong with a weights file so that one exception names every problem (the first names of each kind and their count).</summary>
 internal sealed class LoadProblems

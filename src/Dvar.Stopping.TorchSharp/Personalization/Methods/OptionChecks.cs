@@ -1,4 +1,4 @@
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Methods;
 
 /// <summary>Checks shared by the methods' options (each options record validates itself in one <c>Validate</c>).</summary>
 internal static class OptionChecks

@@ -1,6 +1,7 @@
 using Dvar.Stopping.Criteria;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Methods;
 
 /// <summary>The training defaults of a personalization method under its <see cref="TrainingRecipe"/>: the paper's budget and
 /// the data pipeline and regularisation of the recipe's source (docs/personalization.md cites each value).</summary>

@@ -1,7 +1,7 @@
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using TorchSharp.Modules;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Methods;
 
 /// <summary>
 /// A text-to-image personalization method (Textual Inversion, DreamBooth-LoRA, Custom Diffusion): which parameters train,

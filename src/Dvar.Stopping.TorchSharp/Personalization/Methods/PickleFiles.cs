@@ -1,4 +1,4 @@
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Methods;
 
 /// <summary>
 /// Recognises pickled PyTorch files (<c>torch.save</c>: <c>.pt</c>, <c>.pth</c>, <c>.bin</c>, <c>.ckpt</c>, or any file whose bytes start

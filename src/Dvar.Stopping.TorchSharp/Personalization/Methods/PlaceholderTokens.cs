@@ -1,10 +1,11 @@
 using System.Globalization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
+using Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Methods;
 
 /// <summary>Adds placeholder tokens to a pipeline's tokenizer and text encoder, as trainable or as frozen rows.</summary>
 /// <remarks>

@@ -1,4 +1,5 @@
-namespace Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+namespace Dvar.Stopping.TorchSharp.Personalization.Methods;
 
 /// <summary>Values shared by the methods' recipes.</summary>
 internal static class RecipeDefaults

@@ -1,8 +1,9 @@
 using Dvar.Stopping.Criteria;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
+using Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
 using TorchSharp.Modules;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Methods;
 
 /// <summary>Textual Inversion (Gal et al.): learns the embedding of a new token; every model weight stays frozen.</summary>
 /// <remarks>

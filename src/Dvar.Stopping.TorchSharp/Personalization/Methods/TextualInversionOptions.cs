@@ -1,6 +1,7 @@
 using Dvar.Stopping.Diagnostics;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Methods;
 
 /// <summary>The settings of <see cref="TextualInversion"/>: the recipe, the new token, its initializer and the caption templates.</summary>
 public sealed record TextualInversionOptions

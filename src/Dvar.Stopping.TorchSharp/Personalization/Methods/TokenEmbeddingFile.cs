@@ -1,7 +1,7 @@
 using Dvar.Stopping.TorchSharp.Serialization;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Methods;
 
 /// <summary>Token embedding files: diffusers' <c>{token: [n, hidden]}</c> (or <c>[hidden]</c>) and A1111's <c>emb_params</c> safetensors.</summary>
 /// <remarks>Pickled PyTorch files are refused (<see cref="PickleFiles"/>).</remarks>

@@ -1,4 +1,4 @@
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Methods;
 
 /// <summary>Whose training dynamics a personalization method reproduces: the data pipeline, regularisation and defaults.</summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Scoring;
 
 /// <summary>The images a <see cref="ConceptScorer"/> generated, with their prompts; owns its tensors.</summary>
 public sealed class ConceptSamples : IDisposable

@@ -1,6 +1,6 @@
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Scoring;
 
 /// <summary>What <see cref="ConceptScorer.Sample"/>
 /// reports after each denoising step: which batch is being drawn and how far it is.</summary>

@@ -1,7 +1,7 @@
 using Dvar.Stopping.Diagnostics;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Scoring;
 
 /// <summary>What a <see cref="ConceptScorer"/> samples: how many images from which prompts, and the sampler's settings.</summary>
 /// <remarks>The defaults follow the paper's authors: 8 samples from the training prompts, 2 per validation prompt, a fixed

@@ -1,4 +1,4 @@
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Scoring;
 
 /// <summary>The quality of a learned concept, as the paper's Table 1 measures it.</summary>
 /// <param name="TrainImage">"Train img": the mean cosine similarity of the image features of samples from the training

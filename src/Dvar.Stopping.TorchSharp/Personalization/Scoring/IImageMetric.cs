@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Scoring;
 
 /// <summary>An image model whose features measure how alike two images are (CLIP's or DINO's image tower).</summary>
 /// <remarks>Implementations must not change their weights and must compute without gradients; they resize and normalise

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Scoring;
 
 /// <summary>An image-text model that scores samples, as CLIP does in the paper's tables: image features for image-image
 /// similarity, and an agreement between an image and a text.</summary>

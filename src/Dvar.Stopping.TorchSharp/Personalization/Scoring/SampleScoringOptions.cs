@@ -1,6 +1,6 @@
 using Dvar.Stopping.Diagnostics;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Scoring;
 
 /// <summary>Periodic sample scoring during training: the quality curve beside L_det, and optionally the paper's "CLIP-s"
 /// baseline, which stops when the score of periodic samples stops improving.</summary>

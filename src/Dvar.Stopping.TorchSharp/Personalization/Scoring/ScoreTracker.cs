@@ -3,11 +3,12 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dvar.Stopping.IO;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.Training;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Scoring;
 
 /// <summary>The periodic scoring of one training run: the score history, the optional stopping criterion on the train image
 /// score, and (with a criterion) a copy of the best-scoring parameters.</summary>

@@ -1,4 +1,4 @@
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Scoring;
 
 /// <summary>The concept's scores after a training step.</summary>
 /// <param name="Step">The number of optimizer steps taken (0: the initial parameters).</param>

@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
 using Dvar.Stopping.Training;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Training;
 
 /// <summary>The <c>checkpoint.json</c> of a training checkpoint: the counters, and the options a resume must not change.</summary>
 /// <param name="Step">The optimizer steps taken.</param>

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Training;
 
 /// <summary>One batch of the latent-diffusion loss, on the pipeline's device: clean latents, captions, timesteps, noise.</summary>
 /// <remarks>With prior preservation the first <see cref="InstanceCount"/> rows are instance items and the rest class items.

@@ -1,8 +1,10 @@
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Vae;
 using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Training;
 
 /// <summary>The VAE posterior (mean and standard deviation) of each (image, flip) of a concept, encoded once on first use.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Training;
 
 /// <summary>Checks, before the first training step, that a run can write its output folder: a run whose folder cannot be
 /// written would otherwise train to the end and lose everything when it saves its artifacts.</summary>

@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using Dvar.Stopping.TorchSharp.Diagnostics;
+using Dvar.Stopping.TorchSharp.Personalization.Evaluation;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
+using Dvar.Stopping.TorchSharp.Personalization.Scoring;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Training;
 
 /// <summary>Trains a personalization method in the regular, fully random setting and stops it when its deterministic loss
 /// has settled (DVAR by default), saving the method's artifacts.</summary>

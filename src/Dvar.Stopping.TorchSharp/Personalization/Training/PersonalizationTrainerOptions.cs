@@ -1,9 +1,13 @@
 using Dvar.Stopping.Criteria;
 using Dvar.Stopping.Diagnostics;
 using Dvar.Stopping.Evaluation;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.Personalization.Evaluation;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
+using Dvar.Stopping.TorchSharp.Personalization.Scoring;
 using Dvar.Stopping.Training;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Training;
 
 /// <summary>What a <see cref="PersonalizationTrainer"/> trains, for how long, and how it decides to stop.</summary>
 /// <remarks>

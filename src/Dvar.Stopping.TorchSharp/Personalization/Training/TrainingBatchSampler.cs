@@ -1,8 +1,10 @@
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Training;
 
 /// <summary>Draws the fully random training batches, everything from one CPU <see cref="Generator"/>.</summary>
 /// <remarks>

@@ -2,7 +2,7 @@ using System.Globalization;
 using Dvar.Stopping.TorchSharp.Serialization;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Training;
 
 /// <summary>Writes and restores training checkpoints: <c>checkpoints/step-NNNNNNNN/</c> under the output folder.</summary>
 /// <remarks>

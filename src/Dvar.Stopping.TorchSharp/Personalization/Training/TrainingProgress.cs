@@ -1,4 +1,4 @@
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Training;
 
 /// <summary>What a <see cref="PersonalizationTrainer"/> reports after the initial evaluation (step 0) and after every step.</summary>
 /// <param name="Step">The steps trained so far (0 for the evaluation of the initial parameters).</param>

@@ -1,4 +1,6 @@
-namespace Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
+using Dvar.Stopping.TorchSharp.Personalization.Scoring;
+namespace Dvar.Stopping.TorchSharp.Personalization.Training;
 
 /// <summary>How a <see cref="PersonalizationTrainer"/> run ended and where its outputs are.</summary>
 public sealed record TrainingResult

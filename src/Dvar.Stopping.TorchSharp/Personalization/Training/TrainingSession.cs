@@ -1,12 +1,16 @@
 using System.Diagnostics;
 using Dvar.Stopping.Criteria;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.Personalization.Evaluation;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
+using Dvar.Stopping.TorchSharp.Personalization.Scoring;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using Dvar.Stopping.Training;
 using Microsoft.Extensions.Logging;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Training;
 
 /// <summary>The state of one training run: the training generator, optimizer, evaluator, monitor, step counter and timers.</summary>
 /// <remarks>Everything a checkpoint saves lives here (see <see cref="TrainingCheckpoint"/>).</remarks>

@@ -1,4 +1,5 @@
-namespace Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Scoring;
+namespace Dvar.Stopping.TorchSharp.Personalization.Training;
 
 /// <summary>Why a <see cref="PersonalizationTrainer"/> run ended (cancellation throws instead: see <see cref="PersonalizationTrainer.Train"/>).</summary>
 /// <remarks>The numeric values are written to training summaries: never rename or renumber them.</remarks>

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Dvar.Stopping.IO;
 using Dvar.Stopping.Training;
 
-namespace Dvar.Stopping.TorchSharp.Personalization;
+namespace Dvar.Stopping.TorchSharp.Personalization.Training;
 
 /// <summary>Writes <c>training-summary.json</c>: how a run ended, its settings, timings and outputs.</summary>
 /// <remarks>Fields: <c>format</c> (<c>dvar-stopping/training-summary</c>), <c>version</c> (1), <c>method</c>,

@@ -3,7 +3,7 @@ using Dvar.Stopping.TorchSharp.Tensors;
 using SkiaSharp;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 
 /// <summary>One generated image: 8-bit RGB, row-major, three bytes a pixel, no alpha.</summary>
 /// <remarks>Bytes are <c>round(255 · x)</c> of the decoded image <c>x = clamp(decoded / 2 + 0.5, 0, 1)</c> computed in float32,

@@ -1,6 +1,6 @@
 using Dvar.Stopping.Diagnostics;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 
 /// <summary>How <see cref="StableDiffusionPipeline.Generate"/> samples: sampler and steps, classifier-free guidance, seed, size and count.</summary>
 /// <remarks>Validated once, when <see cref="StableDiffusionPipeline.Generate"/> starts (the size and step limits depend on the pipeline).</remarks>

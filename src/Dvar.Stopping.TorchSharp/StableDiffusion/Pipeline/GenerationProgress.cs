@@ -1,4 +1,4 @@
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 
 /// <summary>What <see cref="StableDiffusionPipeline.Generate"/> reports through <see cref="IProgress{T}"/> after each denoising step.</summary>
 /// <param name="Step">The step just finished, 1 to <paramref name="TotalSteps"/>.</param>

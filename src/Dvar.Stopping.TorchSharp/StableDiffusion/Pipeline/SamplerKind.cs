@@ -1,4 +1,5 @@
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 
 /// <summary>Which sampler <see cref="StableDiffusionPipeline"/> denoises with (<see cref="GenerationOptions.Sampler"/>).</summary>
 public enum SamplerKind

@@ -1,8 +1,10 @@
 using Dvar.Stopping.Diagnostics;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Vae;
 using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 
 /// <content>The denoising loop (DDIM or PNDM) with classifier-free guidance, and the VAE decode of its result.</content>
 public sealed partial class StableDiffusionPipeline

@@ -1,6 +1,7 @@
+using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 
 /// <content>Text-to-image generation: prompt encoding, seeded initial latents, DDIM or PNDM denoising, VAE decoding.</content>
 public sealed partial class StableDiffusionPipeline

@@ -1,7 +1,12 @@
 using System.Text.Json;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
+using Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Vae;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 
 /// <summary>A Stable Diffusion v1.x pipeline: tokenizer, text encoder, VAE, UNet and noise scheduler, loaded from a diffusers folder.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
 
 /// <summary>How the noise variances β_1..β_T grow (diffusers <c>beta_schedule</c>).</summary>
 public enum BetaSchedule

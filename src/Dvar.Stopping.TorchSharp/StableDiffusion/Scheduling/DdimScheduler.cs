@@ -1,8 +1,7 @@
-using Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
 using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
 
 /// <summary>Deterministic DDIM sampling (η = 0) for generating images, as diffusers' <c>DDIMScheduler</c>.</summary>
 /// <remarks>

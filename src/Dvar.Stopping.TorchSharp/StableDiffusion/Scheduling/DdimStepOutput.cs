@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
 
 /// <summary>The result of one <see cref="DdimScheduler"/> step; the caller owns (disposes) both tensors.</summary>
 /// <param name="PrevSample">x_{t−Δ}, the sample at the previous (less noisy) timestep.</param>

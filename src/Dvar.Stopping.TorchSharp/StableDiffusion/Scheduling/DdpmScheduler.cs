@@ -1,8 +1,7 @@
-using Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
 using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
 
 /// <summary>The forward (noising) process of DDPM training: <c>x_t = √ᾱ_t · x_0 + √(1 − ᾱ_t) · ε</c> and the training target.</summary>
 /// <remarks>Computes β, ᾱ as diffusers' <c>DDPMScheduler</c> does (float32, so the values equal diffusers' bit for bit

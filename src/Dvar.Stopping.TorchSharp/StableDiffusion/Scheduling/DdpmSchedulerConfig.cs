@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
 
 /// <summary>The noise schedule of a diffusers scheduler, read from <c>scheduler/scheduler_config.json</c>.</summary>
 /// <remarks>

@@ -1,8 +1,7 @@
 using Dvar.Stopping.TorchSharp.Tensors;
-using Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
 
 /// <summary>PNDM sampling in its PLMS form (<c>skip_prk_steps</c> true), as diffusers' <c>PNDMScheduler</c>: the scheduler
 /// Stable Diffusion v1.5's <c>scheduler_config.json</c> names.</summary>

@@ -1,4 +1,4 @@
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
 
 /// <summary>What the denoising model predicts (diffusers <c>prediction_type</c>).</summary>
 public enum PredictionType

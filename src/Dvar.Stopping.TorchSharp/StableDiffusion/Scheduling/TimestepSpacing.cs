@@ -1,4 +1,4 @@
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
 
 /// <summary>How a sampler picks its inference timesteps among the training timesteps (diffusers <c>timestep_spacing</c>).</summary>
 /// <remarks><see cref="DdimScheduler"/> supports <see cref="Leading"/> only; <see cref="PndmScheduler"/> supports all three.</remarks>

@@ -1,4 +1,4 @@
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
 
 /// <summary>The activation of the CLIP text encoder's MLP (transformers <c>hidden_act</c>).</summary>
 public enum ClipActivation

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
 
 /// <summary>The configuration of a <see cref="ClipTextModel"/>: transformers' <c>CLIPTextConfig</c>, read from <c>text_encoder/config.json</c>.</summary>
 /// <remarks>

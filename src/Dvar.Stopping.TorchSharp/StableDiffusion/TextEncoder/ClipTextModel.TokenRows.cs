@@ -1,7 +1,8 @@
+using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
 
 /// <summary>Trainable token rows: new tokens whose embeddings train while the token embedding table stays frozen.</summary>
 public sealed partial class ClipTextModel

@@ -1,11 +1,10 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion.Loading;
-using Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
 using Dvar.Stopping.TorchSharp.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
 
 /// <summary>The CLIP text encoder of Stable Diffusion, with Hugging Face transformers' <c>CLIPTextModel</c> math and state-dict keys.</summary>
 /// <remarks>

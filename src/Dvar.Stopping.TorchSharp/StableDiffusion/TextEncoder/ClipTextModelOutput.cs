@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
 
 /// <summary>The outputs of <see cref="ClipTextModel.Encode"/> (transformers <c>BaseModelOutputWithPooling</c>). Disposing it disposes every tensor.</summary>
 public sealed class ClipTextModelOutput : IDisposable

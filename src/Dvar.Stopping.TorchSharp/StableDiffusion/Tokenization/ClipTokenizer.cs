@@ -1,10 +1,9 @@
 using System.Text;
-using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
 using Microsoft.ML.Tokenizers;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
 
 /// <summary>The CLIP BPE tokenizer of Stable Diffusion v1.5's text encoder, with textual-inversion tokens.</summary>
 /// <remarks>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 
 /// <summary>Reads an enum whose member names are exactly diffusers' strings (e.g. <c>"CrossAttnDownBlock2D"</c>).</summary>
 /// <typeparam name="TEnum">The enum.</typeparam>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 
 /// <summary>Reads a diffusers per-block setting that is either one value for every block or a list with one value per block.</summary>
 /// <typeparam name="T">The element type (<see cref="int"/> or <see cref="bool"/>).</typeparam>

@@ -1,7 +1,7 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion.Loading;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 
 /// <content>Loading a diffusers <c>unet/</c> folder.</content>
 public sealed partial class UNet2DConditionModel

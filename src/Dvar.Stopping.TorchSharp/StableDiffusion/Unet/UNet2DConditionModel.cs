@@ -1,10 +1,9 @@
-using TorchSharp.Modules;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
-using Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 using Dvar.Stopping.TorchSharp.Tensors;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 
 /// <summary>
 /// The Stable Diffusion denoiser: diffusers' <c>UNet2DConditionModel</c>, predicting the noise in latents at a timestep,

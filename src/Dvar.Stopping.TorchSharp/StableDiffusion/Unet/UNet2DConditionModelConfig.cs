@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 
 /// <summary>The <c>unet/config.json</c> of a diffusers <c>UNet2DConditionModel</c>, as far as Stable Diffusion v1.x/v2.x use it.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 
 /// <summary>The checks behind <see cref="UNet2DConditionModelConfig.Validate"/>: consistency as in diffusers' <c>_check_config</c>, then support.</summary>
 internal sealed class UNet2DConditionModelConfigValidator

@@ -1,5 +1,5 @@
-using TorchSharp.Modules;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Layers;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.StableDiffusion.Unet;

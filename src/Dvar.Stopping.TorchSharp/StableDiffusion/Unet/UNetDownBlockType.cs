@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 
 /// <summary>The down block types of a <see cref="UNet2DConditionModel"/>, named as in diffusers' <c>down_block_types</c>.</summary>
 [JsonConverter(typeof(DiffusersNameJsonConverter<UNetDownBlockType>))]

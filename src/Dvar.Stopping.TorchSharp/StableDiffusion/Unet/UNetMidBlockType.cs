@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 
 /// <summary>The mid block types of a <see cref="UNet2DConditionModel"/>, named as in diffusers' <c>mid_block_type</c>.</summary>
 [JsonConverter(typeof(DiffusersNameJsonConverter<UNetMidBlockType>))]

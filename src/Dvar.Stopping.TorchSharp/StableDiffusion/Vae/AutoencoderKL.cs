@@ -1,9 +1,8 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion.Loading;
-using Dvar.Stopping.TorchSharp.StableDiffusion.Vae;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Vae;
 
 /// <summary>Stable Diffusion's variational autoencoder, with diffusers' <c>AutoencoderKL</c> math and state-dict keys.</summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Vae;
 
 /// <summary>The <c>vae/config.json</c> of a diffusers <c>AutoencoderKL</c>.</summary>
 /// <remarks>

@@ -2,7 +2,7 @@ using Dvar.Stopping.TorchSharp.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Vae;
 
 /// <summary>The VAE posterior <c>N(mean, diag(exp(logvar)))</c> that <see cref="AutoencoderKL.Encode"/> returns (diffusers' <c>DiagonalGaussianDistribution</c>).</summary>
 /// <remarks>

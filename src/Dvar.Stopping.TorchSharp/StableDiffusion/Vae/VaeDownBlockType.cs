@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 
-namespace Dvar.Stopping.TorchSharp.StableDiffusion;
+namespace Dvar.Stopping.TorchSharp.StableDiffusion.Vae;
 
 /// <summary>The encoder block types of an <see cref="AutoencoderKL"/>, named as in diffusers' <c>down_block_types</c>.</summary>
 [JsonConverter(typeof(DiffusersNameJsonConverter<VaeDownBlockType>))]

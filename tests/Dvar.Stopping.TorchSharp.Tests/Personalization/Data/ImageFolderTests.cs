@@ -1,4 +1,4 @@
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Data;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using static TorchSharp.torch;
 

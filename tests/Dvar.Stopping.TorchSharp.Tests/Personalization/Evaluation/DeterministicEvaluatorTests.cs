@@ -1,5 +1,6 @@
 using Dvar.Stopping.Evaluation;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.Personalization.Evaluation;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using Dvar.Stopping.TorchSharp.Tests.Personalization.Evaluation.Reference;
 using Dvar.Stopping.TorchSharp.Tests.Personalization.Training;

@@ -1,6 +1,7 @@
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
 using Dvar.Stopping.TorchSharp.Serialization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using static TorchSharp.torch;
 

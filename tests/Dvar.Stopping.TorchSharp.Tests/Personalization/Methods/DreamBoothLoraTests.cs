@@ -1,6 +1,6 @@
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
 using Dvar.Stopping.TorchSharp.Serialization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using static TorchSharp.torch;
 

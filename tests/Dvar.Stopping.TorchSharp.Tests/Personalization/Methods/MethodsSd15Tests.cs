@@ -1,4 +1,4 @@
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Methods;
 

@@ -1,4 +1,4 @@
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Methods;

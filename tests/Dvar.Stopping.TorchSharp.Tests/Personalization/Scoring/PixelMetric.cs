@@ -1,4 +1,4 @@
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Scoring;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Scoring;

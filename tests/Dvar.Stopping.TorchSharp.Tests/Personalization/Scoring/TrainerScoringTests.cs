@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Dvar.Stopping.Criteria;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
+using Dvar.Stopping.TorchSharp.Personalization.Scoring;
+using Dvar.Stopping.TorchSharp.Personalization.Training;
 using Dvar.Stopping.TorchSharp.Serialization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using Dvar.Stopping.TorchSharp.Tests.Personalization.Training;
 

@@ -1,6 +1,7 @@
 using Dvar.Stopping.Criteria;
 using Dvar.Stopping.Evaluation;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.Personalization.Training;
 using Dvar.Stopping.Training;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Training;

@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Dvar.Stopping.Criteria;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
+using Dvar.Stopping.TorchSharp.Personalization.Training;
 using Dvar.Stopping.TorchSharp.Serialization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;

@@ -1,7 +1,8 @@
 using Dvar.Stopping.Criteria;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
 using Dvar.Stopping.TorchSharp.Serialization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

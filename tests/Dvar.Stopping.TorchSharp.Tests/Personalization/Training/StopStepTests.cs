@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Dvar.Stopping.Criteria;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
+using Dvar.Stopping.TorchSharp.Personalization.Training;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Training;
 

@@ -1,5 +1,5 @@
 using Dvar.Stopping.Criteria;
-using Dvar.Stopping.TorchSharp.Personalization;
+using Dvar.Stopping.TorchSharp.Personalization.Training;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Training;
 

@@ -1,4 +1,9 @@
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
+using Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Vae;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Pipeline.Reference;
 using SkiaSharp;

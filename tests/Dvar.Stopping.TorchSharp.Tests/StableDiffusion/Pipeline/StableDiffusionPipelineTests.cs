@@ -1,4 +1,5 @@
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,4 +1,4 @@
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Pipeline;

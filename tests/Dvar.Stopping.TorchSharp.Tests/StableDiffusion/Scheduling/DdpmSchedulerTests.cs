@@ -1,4 +1,4 @@
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Scheduling.Reference;
 using FsCheck.Xunit;

@@ -1,4 +1,5 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.TextEncoder;

@@ -1,5 +1,6 @@
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
 using Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Tokenization.Reference;
 using FsCheck.Xunit;
 using static TorchSharp.torch;

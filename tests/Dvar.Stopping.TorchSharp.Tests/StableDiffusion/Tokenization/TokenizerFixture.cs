@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Tokenization;

@@ -1,5 +1,6 @@
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
 using Dvar.Stopping.TorchSharp.Serialization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using static TorchSharp.torch;
 

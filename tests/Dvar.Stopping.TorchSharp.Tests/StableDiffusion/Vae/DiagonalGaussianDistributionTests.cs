@@ -1,4 +1,4 @@
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Vae;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Vae;

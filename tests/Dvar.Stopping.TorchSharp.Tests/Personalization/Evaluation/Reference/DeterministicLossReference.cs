@@ -1,5 +1,5 @@
-using Dvar.Stopping.TorchSharp.Personalization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Evaluation.Reference;

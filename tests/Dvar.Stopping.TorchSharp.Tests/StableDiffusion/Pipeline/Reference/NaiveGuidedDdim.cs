@@ -1,4 +1,5 @@
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Pipeline.Reference;
