@@ -3,8 +3,10 @@ using Dvar.Demo;
 using Dvar.Demo.World;
 using Dvar.Stopping.Criteria;
 using Dvar.Stopping.TorchSharp.Benchmarks;
-using Dvar.Stopping.TorchSharp.Personalization;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
+using Dvar.Stopping.TorchSharp.Personalization.Training;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.Personalization.Benchmarks;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Dvar.Stopping.Personalization.Benchmarks;
 using Dvar.Stopping.TorchSharp.Benchmarks;
-using Dvar.Stopping.TorchSharp.StableDiffusion;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using static TorchSharp.torch;
 
 // bash benchmarks/run-personalization-benchmarks.sh [--pipeline tiny|full] [--method NAME] [--runs N] [--threads N] ...
