@@ -1,3 +1,4 @@
+
 namespace Dvar.Cli.Tests;
 
 public sealed class ArgumentMessagesTests

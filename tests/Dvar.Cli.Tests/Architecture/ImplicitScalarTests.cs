@@ -1,3 +1,4 @@
+
 namespace Dvar.Cli.Tests.Architecture;
 
 /// <summary>TorchSharp 0.107 frees a <c>Scalar</c> in its finalizer, and a Scalar made implicitly from a number is

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Dvar.Cli.Tests.Support;
+using Dvar.Testing;
 
 namespace Dvar.Cli.Tests.Commands;
 

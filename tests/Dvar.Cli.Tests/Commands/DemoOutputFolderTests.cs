@@ -1,5 +1,6 @@
 using Dvar.Cli.Ownership;
 using Dvar.Cli.Tests.Support;
+using Dvar.Testing;
 
 namespace Dvar.Cli.Tests.Commands;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dvar.Cli.Tests.Support;
+using Dvar.Testing;
 
 namespace Dvar.Cli.Tests.Commands;
 
@@ -15,7 +16,7 @@ public sealed class EvaluateCommandTests
         using var training = new TinyTraining();
         CliRun.Of(training.Args("textual-inversion", "--max-steps", "2")).AssertSucceeded();
 
-        string[] args = ["evaluate", "--model", Fixtures.SdTiny, "--clip", Fixtures.ClipTiny, "--dino", Fixtures.DinoTiny, "--run", training.Output, "--format", "json", .. Quick];
+        string[] args = ["evaluate", "--model", FixturePaths.SdTiny, "--clip", FixturePaths.ClipTiny, "--dino", FixturePaths.DinoTiny, "--run", training.Output, "--format", "json", .. Quick];
         var first = CliRun.Of(args);
         var second = CliRun.Of(args);
 
@@ -38,7 +39,7 @@ public sealed class EvaluateCommandTests
         using var training = new TinyTraining();
         CliRun.Of(training.Args("textual-inversion", "--max-steps", "1")).AssertSucceeded();
 
-        var run = CliRun.Of(["evaluate", "--model", Fixtures.SdTiny, "--clip", Fixtures.ClipTiny, "--run", training.Output, .. Quick]);
+        var run = CliRun.Of(["evaluate", "--model", FixturePaths.SdTiny, "--clip", FixturePaths.ClipTiny, "--run", training.Output, .. Quick]);
 
         Assert.Equal(0, run.ExitCode);
         // sd-tiny names PNDM: 2 steps visit 3 timesteps. Standard error is not a terminal here, so each batch's last step is a line.
@@ -55,7 +56,7 @@ public sealed class EvaluateCommandTests
         CliRun.Of(a.Args("textual-inversion", "--max-steps", "1")).AssertSucceeded();
         CliRun.Of(b.Args("textual-inversion", "--max-steps", "3", "--seed", "5")).AssertSucceeded();
 
-        var run = CliRun.Of(["evaluate", "--model", Fixtures.SdTiny, "--clip", Fixtures.ClipTiny, "--run", a.Output, "--run", b.Output, "--format", "json", .. Quick]);
+        var run = CliRun.Of(["evaluate", "--model", FixturePaths.SdTiny, "--clip", FixturePaths.ClipTiny, "--run", a.Output, "--run", b.Output, "--format", "json", .. Quick]);
 
         Assert.Equal(0, run.ExitCode);
         using var json = JsonDocument.Parse(run.Output);
@@ -75,7 +76,7 @@ public sealed class EvaluateCommandTests
         using var a = new TinyTraining();
         CliRun.Of(a.Args("textual-inversion", "--max-steps", "1")).AssertSucceeded();
 
-        var run = CliRun.Of(["evaluate", "--model", Fixtures.SdTiny, "--clip", Fixtures.ClipTiny, "--run", a.Output, "--run", a.Output, .. Quick]);
+        var run = CliRun.Of(["evaluate", "--model", FixturePaths.SdTiny, "--clip", FixturePaths.ClipTiny, "--run", a.Output, "--run", a.Output, .. Quick]);
 
         Assert.Equal(0, run.ExitCode);
         var lines = run.Output.Split('\n');
@@ -93,7 +94,7 @@ public sealed class EvaluateCommandTests
         // References at the model's 32 px, so that loading them does not resample them.
         string references = ConceptFolder.Write(training.Folder.Combine("references"), count: 2, size: 32);
 
-        var run = CliRun.Of(["evaluate", "--model", Fixtures.SdTiny, "--clip", Fixtures.ClipTiny, "--run", training.Output, "--images", references, "--out", output, "--format", "json", .. Quick]);
+        var run = CliRun.Of(["evaluate", "--model", FixturePaths.SdTiny, "--clip", FixturePaths.ClipTiny, "--run", training.Output, "--images", references, "--out", output, "--format", "json", .. Quick]);
 
         Assert.Equal(0, run.ExitCode);
         string samples = Path.Combine(output, "out");
@@ -112,7 +113,7 @@ public sealed class EvaluateCommandTests
 
         // The same paired cosine computed from the PNG files, as the authors score PIL images: the samples are quantised to
         // 8 bits before CLIP either way, so the two agree.
-        double fromFiles = ClipFiles.PairedCosine(Fixtures.ClipTiny, train, Directory.GetFiles(references).Order(StringComparer.Ordinal).ToArray());
+        double fromFiles = ClipFiles.PairedCosine(FixturePaths.ClipTiny, train, Directory.GetFiles(references).Order(StringComparer.Ordinal).ToArray());
         Assert.Equal(fromFiles, printed.RootElement.GetProperty("rows")[0].GetProperty("trainClipImage").GetDouble(), 4);
     }
 
@@ -123,8 +124,8 @@ public sealed class EvaluateCommandTests
         CliRun.Of(training.Args("textual-inversion", "--max-steps", "2")).AssertSucceeded();
         string artifact = Path.Combine(training.Output, "learned_embeds.safetensors");
 
-        var fromArtifact = CliRun.Of(["evaluate", "--model", Fixtures.SdTiny, "--clip", Fixtures.ClipTiny, "--artifact", artifact, "--images", training.Images, "--format", "json", .. Quick]);
-        var fromRun = CliRun.Of(["evaluate", "--model", Fixtures.SdTiny, "--clip", Fixtures.ClipTiny, "--run", training.Output, "--format", "json", .. Quick]);
+        var fromArtifact = CliRun.Of(["evaluate", "--model", FixturePaths.SdTiny, "--clip", FixturePaths.ClipTiny, "--artifact", artifact, "--images", training.Images, "--format", "json", .. Quick]);
+        var fromRun = CliRun.Of(["evaluate", "--model", FixturePaths.SdTiny, "--clip", FixturePaths.ClipTiny, "--run", training.Output, "--format", "json", .. Quick]);
 
         Assert.Equal(0, fromArtifact.ExitCode);
         using var a = JsonDocument.Parse(fromArtifact.Output);
@@ -155,7 +156,7 @@ public sealed class EvaluateCommandTests
         using var training = new TinyTraining();
         CliRun.Of(training.Args("textual-inversion", "--max-steps", "1")).AssertSucceeded();
 
-        CliRun.Of(["evaluate", "--model", Fixtures.SdTiny, "--clip", "/nonexistent/clip", "--run", training.Output])
+        CliRun.Of(["evaluate", "--model", FixturePaths.SdTiny, "--clip", "/nonexistent/clip", "--run", training.Output])
             .AssertFails(ExitCodes.InputData, "--clip: the folder '/nonexistent/clip' does not exist");
     }
 
@@ -167,7 +168,7 @@ public sealed class EvaluateCommandTests
         string prompts = training.Folder.Combine("prompts.txt");
         File.WriteAllText(prompts, "# validation prompts\na {} on the moon\na dog on the beach\n");
 
-        CliRun.Of(["evaluate", "--model", Fixtures.SdTiny, "--clip", Fixtures.ClipTiny, "--run", training.Output, "--prompts", prompts])
+        CliRun.Of(["evaluate", "--model", FixturePaths.SdTiny, "--clip", FixturePaths.ClipTiny, "--run", training.Output, "--prompts", prompts])
             .AssertFails(ExitCodes.InputData, "every prompt needs {}", "'a dog on the beach'");
     }
 
@@ -177,7 +178,7 @@ public sealed class EvaluateCommandTests
         using var training = new TinyTraining();
         CliRun.Of(training.Args("textual-inversion", "--max-steps", "1")).AssertSucceeded();
         string output = training.Folder.Combine("evaluation");
-        string[] args = ["evaluate", "--model", Fixtures.SdTiny, "--clip", Fixtures.ClipTiny, "--run", training.Output, "--out", output, .. Quick];
+        string[] args = ["evaluate", "--model", FixturePaths.SdTiny, "--clip", FixturePaths.ClipTiny, "--run", training.Output, "--out", output, .. Quick];
         CliRun.Of(args).AssertSucceeded();
         var before = File.ReadAllText(Path.Combine(output, "evaluation.json"));
 

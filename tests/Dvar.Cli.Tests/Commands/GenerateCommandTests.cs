@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dvar.Cli.Tests.Support;
+using Dvar.Testing;
 
 namespace Dvar.Cli.Tests.Commands;
 
@@ -23,7 +24,7 @@ public sealed class GenerateCommandTests
 
         var run = CliRun.Of(
         [
-            "generate", "--model", Fixtures.SdTiny, .. artifacts, "--prompt", $"a photo of {TinyTraining.Token}", "--out", output,
+            "generate", "--model", FixturePaths.SdTiny, .. artifacts, "--prompt", $"a photo of {TinyTraining.Token}", "--out", output,
             "--steps", "2", "--width", "48", "--height", "32", "--count", "2", "--seed", "3", "--threads", "1",
         ]);
 
@@ -39,7 +40,7 @@ public sealed class GenerateCommandTests
         using var folder = new TemporaryFolder();
         string output = folder.Combine("one.png");
 
-        var run = CliRun.Of(["generate", "--model", Fixtures.SdTiny, "--prompt", "a cat", "--out", output, "--steps", "1", "--threads", "1", "--format", "json"]);
+        var run = CliRun.Of(["generate", "--model", FixturePaths.SdTiny, "--prompt", "a cat", "--out", output, "--steps", "1", "--threads", "1", "--format", "json"]);
 
         Assert.True(run.ExitCode == 0, run.Error);
         using var json = JsonDocument.Parse(run.Output);
@@ -58,7 +59,7 @@ public sealed class GenerateCommandTests
         using var folder = new TemporaryFolder();
         string[] choice = scheduler is null ? [] : ["--scheduler", scheduler];
 
-        var run = CliRun.Of(["generate", "--model", Fixtures.SdTiny, "--prompt", "a cat", "--out", folder.Combine("one.png"), "--steps", "2", "--threads", "1", "--format", "json", .. choice]);
+        var run = CliRun.Of(["generate", "--model", FixturePaths.SdTiny, "--prompt", "a cat", "--out", folder.Combine("one.png"), "--steps", "2", "--threads", "1", "--format", "json", .. choice]);
 
         Assert.True(run.ExitCode == 0, run.Error);
         using var json = JsonDocument.Parse(run.Output);
@@ -71,7 +72,7 @@ public sealed class GenerateCommandTests
         using var folder = new TemporaryFolder();
         string model = folder.Combine("model");
         Directory.CreateDirectory(model);
-        foreach (string entry in Directory.EnumerateFileSystemEntries(Fixtures.SdTiny))
+        foreach (string entry in Directory.EnumerateFileSystemEntries(FixturePaths.SdTiny))
         {
             string name = Path.GetFileName(entry);
             if (name != "scheduler")
@@ -88,7 +89,7 @@ public sealed class GenerateCommandTests
         }
 
         Directory.CreateDirectory(Path.Combine(model, "scheduler"));
-        string config = File.ReadAllText(Path.Combine(Fixtures.SdTiny, "scheduler", "scheduler_config.json"));
+        string config = File.ReadAllText(Path.Combine(FixturePaths.SdTiny, "scheduler", "scheduler_config.json"));
         File.WriteAllText(Path.Combine(model, "scheduler", "scheduler_config.json"), config.Replace("PNDMScheduler", "EulerDiscreteScheduler", StringComparison.Ordinal));
         string[] args = ["generate", "--model", model, "--prompt", "a cat", "--out", folder.Combine("one.png"), "--steps", "1", "--threads", "1"];
 
@@ -117,7 +118,7 @@ public sealed class GenerateCommandTests
     public void Generate_BadInput_ExitsWithDocumentedCodeAndOneLine(string[] options, int exitCode, string[] fragments)
     {
         using var folder = new TemporaryFolder();
-        var args = new List<string> { "generate", "--model", Fixtures.SdTiny, "--prompt", "a cat", "--out", folder.Combine("x.png"), "--steps", "1", "--threads", "1" };
+        var args = new List<string> { "generate", "--model", FixturePaths.SdTiny, "--prompt", "a cat", "--out", folder.Combine("x.png"), "--steps", "1", "--threads", "1" };
         for (int i = 0; i < options.Length; i += 2)
         {
             int at = args.IndexOf(options[i]);

@@ -1,4 +1,5 @@
 using Dvar.Cli.Tests.Support;
+using Dvar.Testing;
 
 namespace Dvar.Cli.Tests.Commands;
 
@@ -7,7 +8,7 @@ namespace Dvar.Cli.Tests.Commands;
 public sealed class GenerateOutputTests
 {
     private static string[] Args(string output, params string[] extra) =>
-        ["generate", "--model", Fixtures.SdTiny, "--prompt", "a cat", "--out", output, "--steps", "2", "--threads", "1", .. extra];
+        ["generate", "--model", FixturePaths.SdTiny, "--prompt", "a cat", "--out", output, "--steps", "2", "--threads", "1", .. extra];
 
     [Fact]
     public void Generate_ExistingImage_IsRefusedWithoutOverwriteAndReplacedWithIt()
@@ -81,8 +82,8 @@ public sealed class GenerateOutputTests
         string file = folder.Combine("a-file");
         File.WriteAllText(file, "x");
 
-        var belowAFile = CliRun.Of(["generate", "--model", Fixtures.SdTiny, "--prompt", "a cat", "--out", Path.Combine(file, "sub", "cat.png")]);
-        var denied = CliRun.Of(["generate", "--model", Fixtures.SdTiny, "--prompt", "a cat", "--out", "/sys/dvar-out/cat.png"]);
+        var belowAFile = CliRun.Of(["generate", "--model", FixturePaths.SdTiny, "--prompt", "a cat", "--out", Path.Combine(file, "sub", "cat.png")]);
+        var denied = CliRun.Of(["generate", "--model", FixturePaths.SdTiny, "--prompt", "a cat", "--out", "/sys/dvar-out/cat.png"]);
 
         belowAFile.AssertFails(ExitCodes.InputData, "--out", "cannot be created", $"'{file}' is a file");
         denied.AssertFails(ExitCodes.InputData, "--out '/sys/dvar-out/cat.png'", "'/sys/dvar-out'", "cannot be created", "permission denied");

@@ -1,6 +1,7 @@
 using Dvar.Cli.Plotting;
 using Dvar.Cli.Tests.Plotting;
 using Dvar.Cli.Tests.Support;
+using Dvar.Testing;
 
 namespace Dvar.Cli.Tests.Commands;
 

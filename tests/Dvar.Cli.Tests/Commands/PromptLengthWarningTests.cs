@@ -1,6 +1,7 @@
 using Dvar.Cli.Tests.Support;
 using Dvar.Stopping.TorchSharp.Personalization.Data;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
+using Dvar.Testing;
 
 namespace Dvar.Cli.Tests.Commands;
 
@@ -8,7 +9,7 @@ namespace Dvar.Cli.Tests.Commands;
 /// <c>generate</c> and <c>train</c> say so on standard error, once, with the count and the limit, and go on.</summary>
 public sealed class PromptLengthWarningTests
 {
-    private static ClipTokenizer Tokenizer() => ClipTokenizer.FromPretrained(Path.Combine(Fixtures.SdTiny, "tokenizer"));
+    private static ClipTokenizer Tokenizer() => ClipTokenizer.FromPretrained(Path.Combine(FixturePaths.SdTiny, "tokenizer"));
 
     /// <summary>A prompt of exactly <paramref name="tokens"/> tokens, checked with the tokenizer itself.</summary>
     private static string PromptOf(ClipTokenizer tokenizer, int tokens)
@@ -32,7 +33,7 @@ public sealed class PromptLengthWarningTests
         var tokenizer = Tokenizer();
         int limit = tokenizer.ModelMaxLength - 2;
         using var folder = new TemporaryFolder();
-        var args = new List<string> { "generate", "--model", Fixtures.SdTiny, "--prompt", "a cat", "--out", folder.Combine("x.png"), "--steps", "1", "--threads", "1" };
+        var args = new List<string> { "generate", "--model", FixturePaths.SdTiny, "--prompt", "a cat", "--out", folder.Combine("x.png"), "--steps", "1", "--threads", "1" };
         if (option == "--prompt")
         {
             args[args.IndexOf("--prompt") + 1] = PromptOf(tokenizer, limit + over);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dvar.Cli.Replay;
 using Dvar.Cli.Tests.Support;
+using Dvar.Testing;
 
 namespace Dvar.Cli.Tests.Commands;
 

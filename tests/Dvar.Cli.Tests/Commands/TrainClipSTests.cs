@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Dvar.Cli.Tests.Support;
+using Dvar.Testing;
 
 namespace Dvar.Cli.Tests.Commands;
 
@@ -16,7 +17,7 @@ public sealed class TrainClipSTests
         using var training = new TinyTraining();
 
         var run = CliRun.Of(training.Args(
-            "textual-inversion", "--max-steps", "16", "--criterion", "clip-s", "--clip", Fixtures.ClipTiny,
+            "textual-inversion", "--max-steps", "16", "--criterion", "clip-s", "--clip", FixturePaths.ClipTiny,
             "--score-every", "2", "--score-steps", "2", "--patience", patience, "--min-delta", minDelta, "--format", "json"));
 
         run.AssertSucceeded();
@@ -38,7 +39,7 @@ public sealed class TrainClipSTests
     {
         using var training = new TinyTraining();
 
-        CliRun.Of(training.Args("textual-inversion", "--max-steps", "6", "--clip", Fixtures.ClipTiny, "--score-every", "3", "--score-steps", "2")).AssertSucceeded();
+        CliRun.Of(training.Args("textual-inversion", "--max-steps", "6", "--clip", FixturePaths.ClipTiny, "--score-every", "3", "--score-steps", "2")).AssertSucceeded();
 
         var scores = ReadScores(Path.Combine(training.Output, "scores.csv"));
         Assert.Equal([0L, 3L, 6L], scores.Select(s => s.Step));
@@ -65,7 +66,7 @@ public sealed class TrainClipSTests
     public void Train_ClipSWithAWindow_SaysWhatItTakes()
     {
         using var training = new TinyTraining();
-        CliRun.Of(training.Args("textual-inversion", "--criterion", "clip-s", "--clip", Fixtures.ClipTiny, "--window", "5"))
+        CliRun.Of(training.Args("textual-inversion", "--criterion", "clip-s", "--clip", FixturePaths.ClipTiny, "--window", "5"))
             .AssertFails(ExitCodes.Usage, "--window does not apply to --criterion clip-s", "--patience, --min-delta");
     }
 

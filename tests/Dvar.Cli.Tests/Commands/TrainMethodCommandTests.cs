@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dvar.Cli.Tests.Support;
+using Dvar.Testing;
 
 namespace Dvar.Cli.Tests.Commands;
 
@@ -173,7 +174,7 @@ public sealed class TrainMethodCommandTests
     {
         using var training = new TinyTraining();
         string[] args = training.Args("textual-inversion");
-        args[Array.IndexOf(args, Fixtures.SdTiny)] = training.Folder.Combine("no-model");
+        args[Array.IndexOf(args, FixturePaths.SdTiny)] = training.Folder.Combine("no-model");
 
         CliRun.Of(args).AssertFails(ExitCodes.InputData, "--model", "no-model", "does not exist");
     }
@@ -183,7 +184,7 @@ public sealed class TrainMethodCommandTests
     {
         using var training = new TinyTraining();
         string[] args = training.Args("textual-inversion");
-        args[Array.IndexOf(args, Fixtures.SdTiny)] = training.Images;
+        args[Array.IndexOf(args, FixturePaths.SdTiny)] = training.Images;
 
         CliRun.Of(args).AssertFails(ExitCodes.InputData, "--model", "model_index.json");
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dvar.Cli.Tests.Support;
+using Dvar.Testing;
 
 namespace Dvar.Cli.Tests.Commands;
 
@@ -286,7 +287,7 @@ public sealed class TrainOutputFolderTests
     {
         using var training = new TinyTraining();
         string[] args = training.Args(Method, Short);
-        args[Array.IndexOf(args, Fixtures.SdTiny)] = training.Folder.Combine("no-model");
+        args[Array.IndexOf(args, FixturePaths.SdTiny)] = training.Folder.Combine("no-model");
 
         CliRun.Of(args).AssertFails(ExitCodes.InputData, "--model");
         Assert.False(Directory.Exists(training.Output));

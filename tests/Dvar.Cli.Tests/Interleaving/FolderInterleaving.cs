@@ -1,3 +1,4 @@
+
 namespace Dvar.Cli.Tests.Interleaving;
 
 /// <summary>Runs one after the other on one folder (each possibly cancelled, each possibly meeting a second run).</summary>

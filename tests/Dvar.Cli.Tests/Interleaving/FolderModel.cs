@@ -1,3 +1,4 @@
+
 namespace Dvar.Cli.Tests.Interleaving;
 
 /// <summary>What the documented behaviour of <c>--out</c> predicts for a folder that only ever sees runs with the same

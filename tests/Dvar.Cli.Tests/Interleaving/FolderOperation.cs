@@ -1,3 +1,4 @@
+
 namespace Dvar.Cli.Tests.Interleaving;
 
 /// <summary>One <c>dvar train</c> run in an interleaving: how it starts, the progress line (step) at which Ctrl+C

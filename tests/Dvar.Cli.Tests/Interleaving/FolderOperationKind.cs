@@ -1,3 +1,4 @@
+
 namespace Dvar.Cli.Tests.Interleaving;
 
 /// <summary>How a <c>dvar train</c> run treats its <c>--out</c> folder.</summary>

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using Dvar.Cli.Input;
 using Dvar.Cli.Plotting;
-using Dvar.Cli.Tests.Support;
 using Dvar.Stopping.Criteria;
 using Dvar.Stopping.Training;
+using Dvar.Testing;
 
 namespace Dvar.Cli.Tests.Plotting;
 

@@ -1,5 +1,5 @@
 using Dvar.Cli.Plotting;
-using Dvar.Cli.Tests.Support;
+using Dvar.Testing;
 
 namespace Dvar.Cli.Tests.Plotting;
 

@@ -1,4 +1,5 @@
 using Dvar.Cli.Tests.Support;
+using Dvar.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace Dvar.Cli.Tests.ScaleOut;
@@ -7,7 +8,7 @@ namespace Dvar.Cli.Tests.ScaleOut;
 /// of batch/v1 and has the values the page relies on, and its dvar arguments are a command line dvar accepts.</summary>
 public sealed class KubernetesManifestTests
 {
-    private static readonly string Docs = Path.Combine(Path.GetDirectoryName(Fixtures.SdTiny)!, "..", "..", "docs");
+    private static readonly string Docs = Path.Combine(Path.GetDirectoryName(FixturePaths.SdTiny)!, "..", "..", "docs");
 
     // The fields of batch/v1 JobSpec, core/v1 PodSpec and Container that may appear (Kubernetes 1.33); a misspelt field
     // would be dropped silently by a non-strict apply.

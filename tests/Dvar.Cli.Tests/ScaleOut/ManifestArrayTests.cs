@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dvar.Cli.Tests.Support;
+using Dvar.Testing;
 
 namespace Dvar.Cli.Tests.ScaleOut;
 
@@ -24,7 +25,7 @@ public sealed class ManifestArrayTests
             Entry("custom-diffusion", images, "<d>", Out(3), new JsonObject { ["max-steps"] = 3, ["window"] = 2, ["recipe"] = "diffusers" }),
         ];
         File.WriteAllText(manifest, string.Join('\n', entries) + "\n\n");
-        string[] args = ["train", "--manifest", manifest, "--model", Fixtures.SdTiny, "--threads", "1", "--eval-batch-size", "2", "--progress-every", "1", "--resume", "auto"];
+        string[] args = ["train", "--manifest", manifest, "--model", FixturePaths.SdTiny, "--threads", "1", "--eval-batch-size", "2", "--progress-every", "1", "--resume", "auto"];
 
         // Wave 1: tasks 0 and 1; task 1 is preempted after its second step.
         using (var task0 = Task(0, args))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dvar.Cli.Manifest;
 using Dvar.Cli.Tests.Support;
+using Dvar.Testing;
 
 namespace Dvar.Cli.Tests.ScaleOut;
 
@@ -37,7 +38,7 @@ public sealed class ManifestTests
         string manifest = folder.Combine("concepts.jsonl");
         File.WriteAllText(manifest, "\n{\"method\": \"textual-inversion\", \"images\": \"x\", \"token\": \"<t>\", \"out\": \"o\", \"options\": {\"max-steps\": \"many\"}}\n");
 
-        var run = CliRun.Of(["train", "--manifest", manifest, "--index", "0", "--model", Fixtures.SdTiny]);
+        var run = CliRun.Of(["train", "--manifest", manifest, "--index", "0", "--model", FixturePaths.SdTiny]);
 
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         string last = run.Error.TrimEnd('\n').Split('\n')[^1];

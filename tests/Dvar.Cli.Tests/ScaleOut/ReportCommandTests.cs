@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dvar.Cli.Tests.Support;
+using Dvar.Testing;
 
 namespace Dvar.Cli.Tests.ScaleOut;
 

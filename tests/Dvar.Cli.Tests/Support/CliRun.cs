@@ -1,3 +1,4 @@
+
 namespace Dvar.Cli.Tests.Support;
 
 /// <summary>The outcome of one in-process run of <c>dvar</c>.</summary>

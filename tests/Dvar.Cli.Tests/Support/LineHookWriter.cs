@@ -1,3 +1,4 @@
+
 namespace Dvar.Cli.Tests.Support;
 
 /// <summary>A <see cref="StringWriter"/> that also hands each <see cref="WriteLine(string)"/> to a callback.</summary>

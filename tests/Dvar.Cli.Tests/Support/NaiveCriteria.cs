@@ -1,3 +1,4 @@
+
 namespace Dvar.Cli.Tests.Support;
 
 /// <summary>DVAR and Trend written out from the criteria spec, two passes per step, for traces of ordinary magnitude:

@@ -1,3 +1,4 @@
+
 namespace Dvar.Cli.Tests.Support;
 
 /// <summary>Standard input that fails as a broken pipe or a device error does: every read throws an <see cref="IOException"/>.</summary>

@@ -1,3 +1,5 @@
+using Dvar.Testing;
+
 namespace Dvar.Cli.Tests.Support;
 
 /// <summary>A <c>dvar train</c> run on the tiny fixture pipeline: a toy concept in a temporary folder, one libtorch thread,
@@ -30,7 +32,7 @@ internal sealed class TinyTraining : IDisposable
 
         return
         [
-            "train", method, "--model", Fixtures.SdTiny, "--images", Images, "--token", Token, .. initToken,
+            "train", method, "--model", FixturePaths.SdTiny, "--images", Images, "--token", Token, .. initToken,
             "--out", Output, "--threads", "1", "--eval-batch-size", "2", .. extra,
         ];
     }

@@ -1,3 +1,4 @@
+
 namespace Dvar.Cli.Tests.Support;
 
 /// <summary>A temporary file holding a trace, deleted on dispose.</summary>

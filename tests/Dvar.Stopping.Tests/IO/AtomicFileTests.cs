@@ -1,5 +1,5 @@
 using Dvar.Stopping.IO;
-using Dvar.Stopping.Tests.Training.Support;
+using Dvar.Testing;
 
 namespace Dvar.Stopping.Tests.IO;
 

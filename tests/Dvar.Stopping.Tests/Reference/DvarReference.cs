@@ -1,3 +1,4 @@
+
 namespace Dvar.Stopping.Tests.Reference;
 
 /// <summary>DVAR straight from the specification (and the paper's Figure 3): at every k, recompute the population

@@ -1,3 +1,4 @@
+
 namespace Dvar.Stopping.Tests.Reference;
 
 /// <summary>EMA percentile straight from the specification: the EMA sequence, then M_k = (EMA_k − EMA_{k−n}) / EMA_{k−n}.

@@ -1,3 +1,4 @@
+
 namespace Dvar.Stopping.Tests.Reference;
 
 /// <summary>Traces at the ends of double's range: where a plain variance overflows (values near 1e154 and above; a

@@ -1,3 +1,4 @@
+
 namespace Dvar.Stopping.Tests.Reference;
 
 /// <summary>Hall straight from the specification: rescan the window for its max and min at every k and take

@@ -1,3 +1,4 @@
+
 namespace Dvar.Stopping.Tests.Reference;
 
 /// <summary>Patience on a score to maximise, straight from the specification, reporting the misses and the best index.</summary>

@@ -1,3 +1,4 @@
+
 namespace Dvar.Stopping.Tests.Reference;
 
 /// <summary>Feeds a trace to a criterion and checks every decision against the specification's reference steps.</summary>

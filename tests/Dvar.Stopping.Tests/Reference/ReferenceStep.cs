@@ -1,3 +1,4 @@
+
 namespace Dvar.Stopping.Tests.Reference;
 
 /// <summary>What the specification says about one observation k.</summary>

@@ -1,3 +1,4 @@
+
 namespace Dvar.Stopping.Tests.Reference;
 
 /// <summary>A generated sequence of values with a description of how it was made (shown when a property fails).</summary>

@@ -1,3 +1,4 @@
+
 namespace Dvar.Stopping.Tests.Reference;
 
 /// <summary>Fixed hard traces of the numerical-robustness requirements, deterministic from a seed.</summary>

@@ -1,3 +1,4 @@
+
 namespace Dvar.Stopping.Tests.Reference;
 
 /// <summary>Trend straight from the specification: the two-pass least-squares slope of the window at every k, in its

@@ -1,3 +1,4 @@
+
 namespace Dvar.Stopping.Tests.Reference;
 
 /// <summary>Textbook two-pass float64 statistics of a whole slice, recomputed from scratch on every call.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Dvar.Stopping.Tests.Training.Support;
 using Dvar.Stopping.Training;
+using Dvar.Testing;
 using FsCheck.Xunit;
 
 namespace Dvar.Stopping.Tests.Training;

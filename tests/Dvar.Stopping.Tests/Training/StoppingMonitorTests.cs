@@ -1,5 +1,6 @@
 using Dvar.Stopping.Tests.Training.Support;
 using Dvar.Stopping.Training;
+using Dvar.Testing;
 using FsCheck.Xunit;
 using Microsoft.Extensions.Logging;
 

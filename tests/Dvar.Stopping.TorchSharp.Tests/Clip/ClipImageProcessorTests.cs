@@ -3,6 +3,7 @@ using Dvar.Stopping.TorchSharp.Clip;
 using Dvar.Stopping.TorchSharp.Imaging;
 using Dvar.Stopping.TorchSharp.Personalization.Data;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Clip;

@@ -2,6 +2,7 @@ using Dvar.Stopping.TorchSharp.Clip;
 using Dvar.Stopping.TorchSharp.Personalization.Scoring;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Clip;

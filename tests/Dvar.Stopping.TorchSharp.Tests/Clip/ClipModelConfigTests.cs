@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Dvar.Stopping.TorchSharp.Clip;
 using Dvar.Stopping.TorchSharp.StableDiffusion;
 using Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Clip;
 
@@ -96,7 +96,7 @@ public class ClipModelConfigTests
     [Fact]
     public void FromPretrained_InvalidVisionConfig_ThrowsNamingFileAndKey()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.WriteAllText(Path.Combine(dir.Path, "config.json"), """{"vision_config": {"hidden_size": 30, "num_attention_heads": 4}}""");
 
         var e = Assert.Throws<InvalidDataException>(() => ClipModel.FromPretrained(dir.Path));
@@ -109,7 +109,7 @@ public class ClipModelConfigTests
     [Fact]
     public void FromPretrained_UnknownActivation_ThrowsNamingKey()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.WriteAllText(Path.Combine(dir.Path, "config.json"), """{"vision_config": {"hidden_act": "relu"}}""");
 
         var e = Assert.Throws<InvalidDataException>(() => ClipModel.FromPretrained(dir.Path));

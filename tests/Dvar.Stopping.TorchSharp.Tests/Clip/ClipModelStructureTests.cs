@@ -1,5 +1,6 @@
 using Dvar.Stopping.TorchSharp.Clip;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Clip;
 

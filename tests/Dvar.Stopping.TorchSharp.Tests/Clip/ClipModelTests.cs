@@ -1,6 +1,7 @@
 using Dvar.Stopping.TorchSharp.Clip;
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Clip;
@@ -262,7 +263,7 @@ public class ClipModelTests
     [InlineData(7)]
     public void FromPretrained_TruncatedFile_ThrowsInvalidData(int keptBytes)
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.Copy(Path.Combine(Tiny, "config.json"), Path.Combine(dir.Path, "config.json"));
         var bytes = File.ReadAllBytes(Path.Combine(Tiny, "model.safetensors"));
         File.WriteAllBytes(Path.Combine(dir.Path, "model.safetensors"), bytes.AsSpan(0, keptBytes).ToArray());
@@ -275,7 +276,7 @@ public class ClipModelTests
     [Fact]
     public void FromPretrained_DataCutShort_ThrowsInvalidData()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.Copy(Path.Combine(Tiny, "config.json"), Path.Combine(dir.Path, "config.json"));
         var bytes = File.ReadAllBytes(Path.Combine(Tiny, "model.safetensors"));
         File.WriteAllBytes(Path.Combine(dir.Path, "model.safetensors"), bytes.AsSpan(0, bytes.Length - 1000).ToArray());
@@ -286,7 +287,7 @@ public class ClipModelTests
     [Fact]
     public void FromPretrained_NoWeightsFile_ThrowsFileNotFound()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.Copy(Path.Combine(Tiny, "config.json"), Path.Combine(dir.Path, "config.json"));
 
         Assert.Throws<FileNotFoundException>(() => ClipModel.FromPretrained(dir.Path));
@@ -317,12 +318,12 @@ public class ClipModelTests
     }
 
     /// <summary>A copy of clip-tiny whose weights file is rewritten by <paramref name="edit"/>.</summary>
-    private static TemporaryDirectory CopyWith(
+    private static TemporaryFolder CopyWith(
         Func<IEnumerable<KeyValuePair<string, Tensor>>, IEnumerable<KeyValuePair<string, Tensor>>> edit,
         string fileName = "model.safetensors",
         Func<string, string>? editConfig = null)
     {
-        var dir = new TemporaryDirectory();
+        var dir = new TemporaryFolder();
         string config = File.ReadAllText(Path.Combine(Tiny, "config.json"));
         string edited = editConfig is null ? config : editConfig(config);
         Assert.True(editConfig is null || edited != config, "The config edit changed nothing.");

@@ -1,6 +1,7 @@
 using Dvar.Stopping.TorchSharp.Dino;
 using Dvar.Stopping.TorchSharp.Personalization.Scoring;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Dino;
@@ -92,7 +93,7 @@ public class DinoMetricTests
     [Fact]
     public void FromPretrained_ProcessorSizeDiffersFromImageSize_Throws()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         foreach (string file in new[] { "config.json", "model.safetensors" })
         {
             File.Copy(Path.Combine(DinoFixture.Folder, file), Path.Combine(dir.Path, file));

@@ -2,6 +2,7 @@ using Dvar.Stopping.TorchSharp.Dino;
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.StableDiffusion;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Dino;
@@ -124,7 +125,7 @@ public class DinoVitModelTests
     [Fact]
     public void FromPretrained_DamagedFile_ThrowsInvalidData()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.Copy(Path.Combine(DinoFixture.Folder, "config.json"), Path.Combine(dir.Path, "config.json"));
         byte[] bytes = File.ReadAllBytes(WeightsPath);
         File.WriteAllBytes(Path.Combine(dir.Path, "model.safetensors"), bytes[..(bytes.Length / 2)]);
@@ -135,7 +136,7 @@ public class DinoVitModelTests
     [Fact]
     public void FromPretrained_OnlyAPickleThatIsNotAZip_IsRefusedNamingTheFile()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.Copy(Path.Combine(DinoFixture.Folder, "config.json"), Path.Combine(dir.Path, "config.json"));
         File.WriteAllBytes(Path.Combine(dir.Path, "pytorch_model.bin"), [1, 2, 3]);
 
@@ -163,7 +164,7 @@ public class DinoVitModelTests
     [Fact]
     public void FromPretrained_InvalidConfig_NamesFileAndKey()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.WriteAllText(Path.Combine(dir.Path, "config.json"), """{"hidden_size": 32, "num_attention_heads": 5}""");
         File.Copy(WeightsPath, Path.Combine(dir.Path, "model.safetensors"));
 
@@ -176,9 +177,9 @@ public class DinoVitModelTests
     private static string Describe((string Key, long[] Shape) entry) => $"{entry.Key} [{string.Join(", ", entry.Shape)}]";
 
     /// <summary>A copy of the tiny folder whose weights file was edited by <paramref name="edit"/>.</summary>
-    private static TemporaryDirectory CopyWith(Action<Dictionary<string, Tensor>> edit)
+    private static TemporaryFolder CopyWith(Action<Dictionary<string, Tensor>> edit)
     {
-        var dir = new TemporaryDirectory();
+        var dir = new TemporaryFolder();
         File.Copy(Path.Combine(DinoFixture.Folder, "config.json"), Path.Combine(dir.Path, "config.json"));
         var tensors = SafetensorsFile.ReadAll(WeightsPath);
         try

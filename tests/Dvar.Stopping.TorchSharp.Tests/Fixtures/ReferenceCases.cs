@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Dvar.Stopping.TorchSharp.Serialization;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Fixtures;

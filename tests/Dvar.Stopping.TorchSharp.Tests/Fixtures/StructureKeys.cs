@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Fixtures;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Dvar.Stopping.TorchSharp.Imaging;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Imaging;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Dvar.Stopping.TorchSharp.Serialization;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Serialization;
@@ -98,7 +98,7 @@ public class SafetensorsFileTests
     [InlineData(ScalarType.Bool)]
     public void Write_ThenRead_RoundTripsEveryDtype(ScalarType dtype)
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         string path = Path.Combine(dir.Path, "t.safetensors");
         using var source = arange(0, 24, ScalarType.Float32).reshape(2, 3, 4).sub(7).to_type(dtype);
         using var scalar = tensor(3.0f).to_type(dtype);
@@ -128,7 +128,7 @@ public class SafetensorsFileTests
     [Fact]
     public void Write_ExistingFile_ReplacesItAndLeavesNoTemporaryFile()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         string path = Path.Combine(dir.Path, "w.safetensors");
         File.WriteAllText(path, "old");
         using var t = ones(3);
@@ -143,7 +143,7 @@ public class SafetensorsFileTests
     [Fact]
     public void Write_ReservedKey_ThrowsAndLeavesNoFile()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         string path = Path.Combine(dir.Path, "w.safetensors");
         using var t = ones(3);
 

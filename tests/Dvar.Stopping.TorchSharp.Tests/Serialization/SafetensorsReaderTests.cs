@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Dvar.Stopping.TorchSharp.Serialization;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Serialization;
 
@@ -45,7 +45,7 @@ public class SafetensorsReaderTests
     [MemberData(nameof(DamagedFiles))]
     public void Open_DamagedFile_ThrowsInvalidDataNamingFileAndProblem(string description, byte[] content, string expectedText)
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         string path = Path.Combine(dir.Path, "damaged.safetensors");
         System.IO.File.WriteAllBytes(path, content);
 
@@ -68,7 +68,7 @@ public class SafetensorsReaderTests
     [Fact]
     public void ReadTensor_UnknownName_ThrowsNamingKey()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         string path = Path.Combine(dir.Path, "ok.safetensors");
         System.IO.File.WriteAllBytes(path, File(OneTensor, 16));
         using var reader = SafetensorsReader.Open(path);
@@ -81,7 +81,7 @@ public class SafetensorsReaderTests
     [Fact]
     public void ReadTensor_ValidHandMadeFile_ReturnsLittleEndianValues()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         string path = Path.Combine(dir.Path, "ok.safetensors");
         var data = new byte[16];
         for (int i = 0; i < 4; i++)

@@ -1,6 +1,6 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion.Loading;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Vae;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Serialization;
 
@@ -28,7 +28,7 @@ public class TorchCheckpointLoadingTests
     [Fact]
     public void FromPretrained_HostileBinFile_IsRefusedNamingTheGlobal()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.Copy(FixturePaths.Get("torch-pickle", "vae-bin", "config.json"), Path.Combine(dir.Path, "config.json"));
         string weights = Path.Combine(dir.Path, "diffusion_pytorch_model.bin");
         File.Copy(FixturePaths.Get("torch-pickle", "hostile", "global_os_system.bin"), weights);
@@ -46,7 +46,7 @@ public class TorchCheckpointLoadingTests
     [InlineData("diffusion_pytorch_model", null, "diffusion_pytorch_model.bin")]
     public void ResolveFiles_OnlyABinFile_FallsBackToIt(string baseName, string? variant, string file)
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.Copy(FixturePaths.Get("torch-pickle", "pytorch_model.bin"), Path.Combine(dir.Path, file));
 
         var files = ModuleWeights.ResolveFiles(dir.Path, baseName, variant);
@@ -57,7 +57,7 @@ public class TorchCheckpointLoadingTests
     [Fact]
     public void ResolveFiles_OnlyABinIndex_ReturnsItsShards()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         const string Shard = "pytorch_model-00001-of-00001.bin";
         File.Copy(FixturePaths.Get("torch-pickle", "pytorch_model.bin"), Path.Combine(dir.Path, Shard));
         File.WriteAllText(Path.Combine(dir.Path, "pytorch_model.bin.index.json"), $$$"""{"weight_map": {"linear.weight": "{{{Shard}}}", "half": "{{{Shard}}}"}}""");
@@ -70,7 +70,7 @@ public class TorchCheckpointLoadingTests
     [Fact]
     public void ResolveFiles_BothFormats_PrefersSafetensors()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.Copy(FixturePaths.Get("torch-pickle", "pytorch_model.bin"), Path.Combine(dir.Path, "pytorch_model.bin"));
         File.Copy(FixturePaths.Get("torch-pickle", "pytorch_model.safetensors"), Path.Combine(dir.Path, "model.safetensors"));
 
@@ -82,7 +82,7 @@ public class TorchCheckpointLoadingTests
     [Fact]
     public void ResolveFiles_NoWeights_NamesTheBinFileItLookedFor()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
 
         var e = Assert.Throws<FileNotFoundException>(() => ModuleWeights.ResolveFiles(dir.Path, "model", null));
 

@@ -1,5 +1,5 @@
 using Dvar.Stopping.TorchSharp.Personalization.Data;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Data;
 
@@ -10,7 +10,7 @@ public class ConceptDataTests
     [Fact]
     public void ItemAt_Position_CyclesImagesAndTemplatesIndependently()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         using var data = new ConceptData(LoadImages(folder.Path, count: 3), PromptTemplateSet.Style, "<s>");
 
         for (long position = 0; position < 100; position++)
@@ -25,7 +25,7 @@ public class ConceptDataTests
     [Fact]
     public void Prompt_TemplateIndex_SubstitutesThePlaceholder()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         using var data = new ConceptData(LoadImages(folder.Path, 1), PromptTemplateSet.Object, "<cat-toy>");
 
         Assert.Equal("a photo of a <cat-toy>", data.Prompt(0));
@@ -37,8 +37,8 @@ public class ConceptDataTests
     [Fact]
     public void Ctor_ClassImagesAndPrompt_EnablesPriorPreservation()
     {
-        using var instance = new TemporaryDirectory();
-        using var @class = new TemporaryDirectory();
+        using var instance = new TemporaryFolder();
+        using var @class = new TemporaryFolder();
         var classImages = LoadImages(@class.Path, 2);
         using var data = new ConceptData(LoadImages(instance.Path, 1), PromptTemplateSet.Single("a photo of {} dog"), "sks", classImages, "a photo of dog");
 
@@ -51,8 +51,8 @@ public class ConceptDataTests
     [Fact]
     public void Ctor_InconsistentClassData_ThrowsNamingTheMissingPart()
     {
-        using var instance = new TemporaryDirectory();
-        using var @class = new TemporaryDirectory();
+        using var instance = new TemporaryFolder();
+        using var @class = new TemporaryFolder();
         using var images = LoadImages(instance.Path, 1);
         using var classImages = LoadImages(@class.Path, 1);
 
@@ -67,8 +67,8 @@ public class ConceptDataTests
     [Fact]
     public void Ctor_ClassImagesOfAnotherResolution_ThrowsNamingBoth()
     {
-        using var instance = new TemporaryDirectory();
-        using var @class = new TemporaryDirectory();
+        using var instance = new TemporaryFolder();
+        using var @class = new TemporaryFolder();
         using var images = LoadImages(instance.Path, 1);
         RgbImage.Noise(40, 40, seed: 1).WritePng(@class.Path, "c.png");
         using var classImages = ConceptImages.Load(@class.Path, Small with { Resolution = 32 });
@@ -82,8 +82,8 @@ public class ConceptDataTests
     [Fact]
     public void Dispose_DisposesBothImageSets()
     {
-        using var instance = new TemporaryDirectory();
-        using var @class = new TemporaryDirectory();
+        using var instance = new TemporaryFolder();
+        using var @class = new TemporaryFolder();
         var images = LoadImages(instance.Path, 1);
         var classImages = LoadImages(@class.Path, 1);
         var data = new ConceptData(images, PromptTemplateSet.Object, "sks", classImages, "a dog");

@@ -1,5 +1,5 @@
 using Dvar.Stopping.TorchSharp.Personalization.Data;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Data;
@@ -11,7 +11,7 @@ public class ConceptImagesTests
     [Fact]
     public void Load_Folder_ReturnsImagesInFileNameOrder()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         RgbImage.Constant(20, 30, 255, 0, 0).WritePng(folder.Path, "b.png");
         RgbImage.Write(folder.Path, "a.jpg", RgbImage.Constant(40, 30, 0, 255, 0).EncodeJpeg());
         RgbImage.Write(folder.Path, "c.webp", RgbImage.Constant(16, 16, 0, 0, 255).EncodeLosslessWebp());
@@ -41,7 +41,7 @@ public class ConceptImagesTests
     public void Gather_ImageAtResolution_IsItsBytesScaledToMinusOneOne()
     {
         // A 16 x 16 image at resolution 16 is not resampled, so every value is diffusers' b / 127.5 - 1 (float64, then float32).
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var image = RgbImage.Noise(16, 16, seed: 1);
         image.WritePng(folder.Path, "a.png");
 
@@ -69,7 +69,7 @@ public class ConceptImagesTests
     public void Load_PillowCase_MatchesDiffusersPreprocessing(string input, int resolution, bool centerCrop, string expectedFile)
     {
         // Pillow's result (PilCases/make_cases.py): convert("RGB") (alpha dropped, grey replicated), centre crop, BICUBIC resize.
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         File.Copy(Path.Combine(PilCases.Folder, input), Path.Combine(folder.Path, input));
         byte[] expected = File.ReadAllBytes(Path.Combine(PilCases.Folder, expectedFile)); // [y, x, c]
 
@@ -96,7 +96,7 @@ public class ConceptImagesTests
     [Fact]
     public void Gather_ResizedNoise_ValuesAreEightBitLevelsWithinMinusOneOne()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         RgbImage.Noise(100, 70, seed: 2).WritePng(folder.Path, "a.png");
 
         using var images = ConceptImages.Load(folder.Path, Small with { CenterCrop = true });
@@ -113,7 +113,7 @@ public class ConceptImagesTests
     [Fact]
     public void GetImage_Flip_IsExactHorizontalMirror()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         RgbImage.Noise(50, 40, seed: 3).WritePng(folder.Path, "a.png");
         using var images = ConceptImages.Load(folder.Path, Small);
 
@@ -134,7 +134,7 @@ public class ConceptImagesTests
     [Fact]
     public void Gather_IndicesAndFlips_EachEntryEqualsGetImage()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         RgbImage.Noise(30, 20, seed: 4).WritePng(folder.Path, "a.png");
         RgbImage.Noise(20, 30, seed: 5).WritePng(folder.Path, "b.png");
         using var images = ConceptImages.Load(folder.Path, Small);
@@ -157,7 +157,7 @@ public class ConceptImagesTests
     {
         // Stored 32 wide x 48 high with orientation 6 (0th row on the right, 0th column at the top): displayed 48 x 32 with
         // the stored left column along the top. Stored top half red, bottom half blue -> displayed right half red, left blue.
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var stored = new RgbImage(32, 48, (y, _, c) => (byte)(y < 24 ? (c == 0 ? 255 : 0) : (c == 2 ? 255 : 0)));
         RgbImage.Write(folder.Path, "a.jpg", ExifSegment.WithOrientation(stored.EncodeJpeg(), 6));
 
@@ -173,7 +173,7 @@ public class ConceptImagesTests
     [Fact]
     public void Load_MissingFolder_ThrowsDirectoryNotFound()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         string missing = Path.Combine(folder.Path, "missing");
 
         var error = Assert.Throws<DirectoryNotFoundException>(() => ConceptImages.Load(missing, Small));
@@ -184,7 +184,7 @@ public class ConceptImagesTests
     [Fact]
     public void Load_EmptyFolder_ThrowsNamingAcceptedExtensions()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
 
         var error = Assert.Throws<InvalidDataException>(() => ConceptImages.Load(folder.Path, Small));
 
@@ -194,7 +194,7 @@ public class ConceptImagesTests
     [Fact]
     public void Load_CorruptFileAmongGoodOnes_ThrowsNamingTheFile()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         RgbImage.Noise(20, 20, seed: 6).WritePng(folder.Path, "a.png");
         string bad = RgbImage.Write(folder.Path, "b.jpg", [0xFF, 0xD8, 0xFF, 0x00, 0x01, 0x02]);
 
@@ -206,7 +206,7 @@ public class ConceptImagesTests
     [Fact]
     public void Load_TinyImage_ThrowsNamingFileSizeAndMinimum()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         string tiny = RgbImage.Constant(100, 20, 0, 0, 0).WritePng(folder.Path, "tiny.png");
 
         var error = Assert.Throws<InvalidDataException>(() => ConceptImages.Load(folder.Path, new ConceptImageOptions { Resolution = 64 }));
@@ -230,7 +230,7 @@ public class ConceptImagesTests
     [Fact]
     public void Load_CancelledToken_ThrowsOperationCanceled()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         RgbImage.Noise(20, 20, seed: 7).WritePng(folder.Path, "a.png");
 
         Assert.Throws<OperationCanceledException>(() => ConceptImages.Load(folder.Path, Small, cancellationToken: new CancellationToken(canceled: true)));
@@ -239,7 +239,7 @@ public class ConceptImagesTests
     [Fact]
     public void Load_Progress_ReportsEveryImageInOrder()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         RgbImage.Noise(20, 20, seed: 8).WritePng(folder.Path, "b.png");
         RgbImage.Noise(20, 20, seed: 9).WritePng(folder.Path, "a.png");
         var progress = new ListProgress<ConceptImageLoadProgress>();
@@ -254,7 +254,7 @@ public class ConceptImagesTests
     [Fact]
     public void Gather_BadArguments_ThrowNamingTheProblem()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         RgbImage.Noise(20, 20, seed: 10).WritePng(folder.Path, "a.png");
         using var images = ConceptImages.Load(folder.Path, Small);
 
@@ -268,7 +268,7 @@ public class ConceptImagesTests
     [Fact]
     public void Gather_AfterDispose_ThrowsObjectDisposed()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         RgbImage.Noise(20, 20, seed: 11).WritePng(folder.Path, "a.png");
         var images = ConceptImages.Load(folder.Path, Small);
 

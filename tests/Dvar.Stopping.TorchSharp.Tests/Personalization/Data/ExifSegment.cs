@@ -1,3 +1,4 @@
+
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Data;
 
 /// <summary>Builds the EXIF APP1 segment of a JPEG that carries only an orientation tag, from the EXIF/TIFF layout.</summary>

@@ -1,5 +1,5 @@
 using Dvar.Stopping.TorchSharp.Personalization.Data;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Data;
 
@@ -16,7 +16,7 @@ public class ImageDecoderTests
     [MemberData(nameof(Orientations))]
     public void Decode_JpegWithExifOrientation_ReturnsTheDisplayedPicture(int orientation)
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var stored = StoredFor(orientation);
         string path = RgbImage.Write(folder.Path, "photo.jpg", ExifSegment.WithOrientation(stored.EncodeJpeg(), orientation));
 
@@ -39,7 +39,7 @@ public class ImageDecoderTests
     [Fact]
     public void Decode_LosslessPngAndWebp_ReturnExactPixels()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var image = RgbImage.Noise(37, 23, seed: 5);
         foreach (var (name, bytes) in new[] { ("a.png", image.EncodePng()), ("a.webp", image.EncodeLosslessWebp()) })
         {
@@ -51,7 +51,7 @@ public class ImageDecoderTests
     [Fact]
     public void Decode_TranslucentPng_DropsAlphaAndKeepsStoredColour()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var image = RgbImage.Noise(8, 8, seed: 9);
         string path = RgbImage.Write(folder.Path, "a.png", image.EncodePngWithAlpha(alpha: 128));
 
@@ -63,7 +63,7 @@ public class ImageDecoderTests
     [Fact]
     public void Decode_NotAnImage_ThrowsNamingTheFile()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         string path = RgbImage.Write(folder.Path, "broken.png", "this is not a PNG file at all"u8.ToArray());
 
         var error = Assert.Throws<InvalidDataException>(() => ImageDecoder.Decode(path, minimumSize: 1));
@@ -76,7 +76,7 @@ public class ImageDecoderTests
     [InlineData("cut.jpg")]
     public void Decode_TruncatedFile_ThrowsNamingTheFile(string name)
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var image = RgbImage.Noise(64, 64, seed: 3);
         byte[] bytes = name.EndsWith(".png", StringComparison.Ordinal) ? image.EncodePng() : image.EncodeJpeg();
         string path = RgbImage.Write(folder.Path, name, bytes[..(bytes.Length / 2)]);
@@ -89,7 +89,7 @@ public class ImageDecoderTests
     [Fact]
     public void Decode_ShorterSideBelowMinimum_ThrowsNamingFileSizeAndMinimum()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         string path = RgbImage.Constant(40, 31, 1, 2, 3).WritePng(folder.Path, "small.png");
 
         var error = Assert.Throws<InvalidDataException>(() => ImageDecoder.Decode(path, minimumSize: 32));
@@ -102,7 +102,7 @@ public class ImageDecoderTests
     [Fact]
     public void Decode_ShorterSideAtMinimum_Succeeds()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         string path = RgbImage.Constant(40, 32, 1, 2, 3).WritePng(folder.Path, "small.png");
 
         using var decoded = ImageDecoder.Decode(path, minimumSize: 32);
@@ -114,7 +114,7 @@ public class ImageDecoderTests
     public void Decode_HeaderClaimingHugeImage_ThrowsBeforeAllocating()
     {
         // A valid 1 x 1 PNG whose IHDR claims 30000 x 30000 (900 megapixels), with the chunk's CRC recomputed.
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         byte[] png = RgbImage.Constant(1, 1, 0, 0, 0).EncodePng();
         System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(16), 30000);
         System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(20), 30000);

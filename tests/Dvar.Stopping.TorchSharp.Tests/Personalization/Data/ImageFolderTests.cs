@@ -1,5 +1,5 @@
 using Dvar.Stopping.TorchSharp.Personalization.Data;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Data;
 
@@ -8,7 +8,7 @@ public class ImageFolderTests
     [Fact]
     public void List_MixedFolder_ReturnsImageFilesInOrdinalOrder()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         string[] names = ["b.png", "B.JPG", "a.jpeg", "c.WebP", "notes.txt", "d.gif", ".hidden.png", "._a.jpg", "e.png.bak"];
         foreach (string name in names)
         {
@@ -27,7 +27,7 @@ public class ImageFolderTests
     [Fact]
     public void List_MissingFolder_ThrowsDirectoryNotFoundNamingIt()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         string missing = Path.Combine(folder.Path, "nope");
 
         var error = Assert.Throws<DirectoryNotFoundException>(() => ImageFolder.List(missing));
@@ -38,7 +38,7 @@ public class ImageFolderTests
     [Fact]
     public void List_EmptyFolder_ThrowsNamingFolderAndAcceptedExtensions()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
 
         var error = Assert.Throws<InvalidDataException>(() => ImageFolder.List(folder.Path));
 
@@ -50,7 +50,7 @@ public class ImageFolderTests
     [Fact]
     public void List_FolderWithOnlyOtherFiles_ThrowsListingThem()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         File.WriteAllBytes(Path.Combine(folder.Path, "readme.txt"), [0]);
         File.WriteAllBytes(Path.Combine(folder.Path, "cat.gif"), [0]);
 

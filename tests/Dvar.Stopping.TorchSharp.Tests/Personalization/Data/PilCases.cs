@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Data;
 

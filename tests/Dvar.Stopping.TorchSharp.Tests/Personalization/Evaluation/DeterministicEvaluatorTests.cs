@@ -1,9 +1,9 @@
 using Dvar.Stopping.Evaluation;
 using Dvar.Stopping.TorchSharp.Personalization.Data;
 using Dvar.Stopping.TorchSharp.Personalization.Evaluation;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using Dvar.Stopping.TorchSharp.Tests.Personalization.Evaluation.Reference;
 using Dvar.Stopping.TorchSharp.Tests.Personalization.Training;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Evaluation;
@@ -173,7 +173,7 @@ public class DeterministicEvaluatorTests
     [Fact]
     public void Ctor_MethodNotAttached_ThrowsNamingMethod()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         using var data = TinyConcept.Create(folder);
         using var method = SingleParameterMethod.UnetConvInBias();
 

@@ -3,6 +3,7 @@ using Dvar.Stopping.TorchSharp.Personalization.Methods;
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Methods;
@@ -107,7 +108,7 @@ public class CustomDiffusionTests
         using var method = new CustomDiffusion(Diffusers);
         method.Attach(pipeline);
         TrainingStep.Run(pipeline, method, learningRate: 1e-3);
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
 
         var paths = method.SaveArtifacts(dir.Path);
 
@@ -133,7 +134,7 @@ public class CustomDiffusionTests
     [Fact]
     public void LoadWeights_SavedArtifacts_ReproduceTrainedUnetAndTextEncoder()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using var trained = TinyPipeline.Load();
         using var method = new CustomDiffusion(new CustomDiffusionOptions { Recipe = TrainingRecipe.Diffusers, Templates = PromptTemplateSet.Single("photo of a {} cat") });
         method.Attach(trained);
@@ -158,7 +159,7 @@ public class CustomDiffusionTests
     [Fact]
     public void LoadWeights_MissingAndWrongShapeKeys_ThrowListingThemAndChangeNothing()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using (var trained = TinyPipeline.Load())
         using (var method = new CustomDiffusion(Diffusers))
         {
@@ -195,7 +196,7 @@ public class CustomDiffusionTests
     [Fact]
     public void LoadWeights_OnlyPickledWeights_RefusesWithClearMessage()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.WriteAllBytes(Path.Combine(dir.Path, "pytorch_custom_diffusion_weights.bin"), [(byte)'P', (byte)'K', 3, 4, 0, 0, 0, 0, 0]);
         using var pipeline = TinyPipeline.Load();
 

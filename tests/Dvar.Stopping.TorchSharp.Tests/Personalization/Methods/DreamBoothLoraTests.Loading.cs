@@ -2,6 +2,7 @@ using Dvar.Stopping.TorchSharp.Personalization.Methods;
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Methods;
@@ -98,7 +99,7 @@ public partial class DreamBoothLoraTests
     [Fact]
     public void LoadWeights_UnknownModulePath_ThrowsListingItAndChangesNothing()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         string path = CopyFixtureWith(dir, tensors =>
         {
             using var extra = zeros(4, 32);
@@ -118,7 +119,7 @@ public partial class DreamBoothLoraTests
     [Fact]
     public void LoadWeights_MissingUpAndWrongShape_ThrowsListingBoth()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         string upKey = $"unet.{MergedLayer}.lora.up.weight";
         string otherDown = "unet.down_blocks.0.attentions.0.transformer_blocks.0.attn2.to_k.lora.down.weight";
         string path = CopyFixtureWith(dir, tensors =>
@@ -139,7 +140,7 @@ public partial class DreamBoothLoraTests
     [Fact]
     public void LoadWeights_TextEncoderKey_ThrowsNamingItAsUnsupported()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         string path = CopyFixtureWith(dir, tensors => tensors["text_encoder.text_model.encoder.layers.0.self_attn.q_proj.lora.down.weight"] = zeros(4, 32));
         using var pipeline = TinyPipeline.Load();
 
@@ -163,7 +164,7 @@ public partial class DreamBoothLoraTests
     [Fact]
     public void LoadWeights_PickledBinFile_RefusesWithClearMessage()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         string path = Path.Combine(dir.Path, "pytorch_lora_weights.bin");
         File.WriteAllBytes(path, [(byte)'P', (byte)'K', 3, 4, 0, 0, 0, 0, 0]);
         using var pipeline = TinyPipeline.Load();
@@ -181,7 +182,7 @@ public partial class DreamBoothLoraTests
         Assert.Throws<FileNotFoundException>(() => DreamBoothLora.LoadWeights(pipeline, "/nonexistent/pytorch_lora_weights.safetensors"));
     }
 
-    private static string CopyFixtureWith(TemporaryDirectory dir, Action<Dictionary<string, Tensor>> change)
+    private static string CopyFixtureWith(TemporaryFolder dir, Action<Dictionary<string, Tensor>> change)
     {
         var tensors = SafetensorsFile.ReadAll(FixtureLora);
         try

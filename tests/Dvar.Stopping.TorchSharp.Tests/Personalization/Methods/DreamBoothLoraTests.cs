@@ -2,6 +2,7 @@ using Dvar.Stopping.TorchSharp.Personalization.Methods;
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Methods;
@@ -158,7 +159,7 @@ public partial class DreamBoothLoraTests
         using var method = NewMethod(feedForward);
         method.Attach(pipeline);
         TrainingStep.Run(pipeline, method, learningRate: 1e-3);
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
 
         var paths = method.SaveArtifacts(dir.Path);
 
@@ -175,7 +176,7 @@ public partial class DreamBoothLoraTests
     [Fact]
     public void LoadWeights_SavedArtifacts_ReproduceTrainedUnetAndTextEncoder()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using var trained = TinyPipeline.Load();
         using var method = NewMethod(alpha: 8);
         method.Attach(trained);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Dvar.Stopping.Criteria;
 using Dvar.Stopping.TorchSharp.Personalization.Methods;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Methods;
 

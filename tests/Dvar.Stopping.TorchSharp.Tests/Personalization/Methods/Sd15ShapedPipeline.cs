@@ -5,7 +5,7 @@ using Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Vae;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Methods;
 

@@ -1,6 +1,7 @@
 using Dvar.Stopping.TorchSharp.Personalization.Methods;
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Methods;
@@ -10,7 +11,7 @@ public partial class TextualInversionTests
     [Fact]
     public void LoadEmbeddings_A1111File_UsesFileNameAsTokenAndAppendsFrozenRows()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using var rows = arange(64, dtype: ScalarType.Float32).view(2, 32) / 64;
         string path = Path.Combine(dir.Path, "my-style.safetensors");
         SafetensorsFile.Write(path, [new("emb_params", rows)]);
@@ -28,7 +29,7 @@ public partial class TextualInversionTests
     [Fact]
     public void LoadEmbeddings_TokenArgument_OverridesFileKey()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using var rows = ones(1, 32);
         string path = Path.Combine(dir.Path, "learned_embeds.safetensors");
         SafetensorsFile.Write(path, [new("<old>", rows)]);
@@ -43,7 +44,7 @@ public partial class TextualInversionTests
     [Fact]
     public void LoadEmbeddings_OneDimensionalTensor_AddsOneToken()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using var row = ones(32) * 0.5;
         string path = Path.Combine(dir.Path, "<new1>.safetensors");
         SafetensorsFile.Write(path, [new("<new1>", row)]);
@@ -59,7 +60,7 @@ public partial class TextualInversionTests
     [Fact]
     public void LoadEmbeddings_BFloat16Pipeline_StoresRowsInPipelineDtype()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using var row = ones(1, 32);
         string path = Path.Combine(dir.Path, "e.safetensors");
         SafetensorsFile.Write(path, [new("<e>", row)]);
@@ -75,7 +76,7 @@ public partial class TextualInversionTests
     [Fact]
     public void LoadEmbeddings_WrongHiddenSize_ThrowsNamingFileKeyAndShape()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using var rows = ones(1, 768);
         string path = Path.Combine(dir.Path, "sd15.safetensors");
         SafetensorsFile.Write(path, [new("<big>", rows)]);
@@ -95,7 +96,7 @@ public partial class TextualInversionTests
     [InlineData("learned_embeds.bin")]
     public void LoadEmbeddings_PickleFileName_RefusesWithClearMessage(string name)
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         string path = Path.Combine(dir.Path, name);
         File.WriteAllBytes(path, [0x80, 0x02, (byte)'}', (byte)'q', 0x00]);
         using var pipeline = TinyPipeline.Load();
@@ -110,7 +111,7 @@ public partial class TextualInversionTests
     [Fact]
     public void LoadEmbeddings_ZipPickleRenamedToSafetensors_Refuses()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         string path = Path.Combine(dir.Path, "renamed.safetensors");
         File.WriteAllBytes(path, [(byte)'P', (byte)'K', 3, 4, 0, 0, 0, 0, 0, 0]);
         using var pipeline = TinyPipeline.Load();
@@ -121,7 +122,7 @@ public partial class TextualInversionTests
     [Fact]
     public void LoadEmbeddings_SeveralTensors_ThrowsListingKeys()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using var a = ones(1, 32);
         using var b = ones(1, 32);
         string path = Path.Combine(dir.Path, "two.safetensors");
@@ -136,7 +137,7 @@ public partial class TextualInversionTests
     [Fact]
     public void LoadEmbeddings_NonFiniteValues_Throws()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using var rows = full(1, 32, float.NaN);
         string path = Path.Combine(dir.Path, "nan.safetensors");
         SafetensorsFile.Write(path, [new("<nan>", rows)]);
@@ -150,7 +151,7 @@ public partial class TextualInversionTests
     [Fact]
     public void LoadEmbeddings_TokenAlreadyPresent_ThrowsAndChangesNothing()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using var rows = ones(1, 32);
         string path = Path.Combine(dir.Path, "e.safetensors");
         SafetensorsFile.Write(path, [new("<e>", rows)]);
@@ -166,7 +167,7 @@ public partial class TextualInversionTests
     [Fact]
     public void LoadEmbeddings_AfterAttachingAMethod_ThrowsInvalidOperation()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using var rows = ones(1, 32);
         string path = Path.Combine(dir.Path, "e.safetensors");
         SafetensorsFile.Write(path, [new("<e>", rows)]);

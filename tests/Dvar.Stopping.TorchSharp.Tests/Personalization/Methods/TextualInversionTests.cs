@@ -1,6 +1,7 @@
 using Dvar.Stopping.TorchSharp.Personalization.Methods;
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Methods;
@@ -116,7 +117,7 @@ public partial class TextualInversionTests
     public void SaveArtifacts_NotAttached_Throws()
     {
         using var method = NewMethod();
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
 
         Assert.Throws<InvalidOperationException>(() => method.SaveArtifacts(dir.Path));
     }
@@ -128,7 +129,7 @@ public partial class TextualInversionTests
         using var method = NewMethod(vectors: 2);
         method.Attach(pipeline);
         TrainingStep.Run(pipeline, method);
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
 
         var paths = method.SaveArtifacts(Path.Combine(dir.Path, "out"));
 
@@ -149,7 +150,7 @@ public partial class TextualInversionTests
     [Fact]
     public void LoadEmbeddings_SavedArtifact_ReproducesTrainedTextEncoderOutput()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using var trained = TinyPipeline.Load();
         using var method = NewMethod(vectors: 2);
         method.Attach(trained);

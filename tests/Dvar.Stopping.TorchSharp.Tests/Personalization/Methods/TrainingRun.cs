@@ -4,24 +4,12 @@ using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Methods;
 
 /// <summary>Attaches a method and runs one <see cref="TrainingStep"/>, with state snapshots before attaching, after attaching and after the step.</summary>
-internal sealed class TrainingRun : IDisposable
+/// <param name="BeforeAttach">The pipeline's state before the method was attached.</param>
+/// <param name="Attached">The state right after attaching.</param>
+/// <param name="After">The state after the training step.</param>
+/// <param name="Loss">The step's training loss.</param>
+internal sealed record TrainingRun(StateSnapshot BeforeAttach, StateSnapshot Attached, StateSnapshot After, double Loss) : IDisposable
 {
-    private TrainingRun(StateSnapshot beforeAttach, StateSnapshot attached, StateSnapshot after, double loss)
-    {
-        BeforeAttach = beforeAttach;
-        Attached = attached;
-        After = after;
-        Loss = loss;
-    }
-
-    public StateSnapshot BeforeAttach { get; }
-
-    public StateSnapshot Attached { get; }
-
-    public StateSnapshot After { get; }
-
-    public double Loss { get; }
-
     public static TrainingRun AttachAndStep(StableDiffusionPipeline pipeline, PersonalizationMethod method, double learningRate)
     {
         var beforeAttach = StateSnapshot.Take(pipeline);

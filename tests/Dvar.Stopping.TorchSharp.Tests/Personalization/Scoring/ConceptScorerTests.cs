@@ -1,8 +1,8 @@
 using Dvar.Stopping.TorchSharp.Personalization.Data;
 using Dvar.Stopping.TorchSharp.Personalization.Scoring;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using Dvar.Stopping.TorchSharp.Tests.Personalization.Training;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Scoring;
@@ -22,7 +22,7 @@ public class ConceptScorerTests
     [Fact]
     public void Score_Samples_EqualThePairedCosinesComputedNaively()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         using var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
         using var data = TinyConcept.Create(folder, placeholder: "toy");
         var metric = new PixelMetric();
@@ -57,7 +57,7 @@ public class ConceptScorerTests
     [Fact]
     public void Score_AllPairsAndSecondImageMetric_EqualTheirNaiveFormulas()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         using var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
         using var data = TinyConcept.Create(folder, placeholder: "toy");
         var metric = new PixelMetric();
@@ -91,7 +91,7 @@ public class ConceptScorerTests
     [Fact]
     public void Score_WithoutSecondImageMetric_HasNoDinoScore()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         using var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
         using var data = TinyConcept.Create(folder, placeholder: "toy");
         using var scorer = new ConceptScorer(new PixelMetric(), data, Quick with { ValidationTemplates = [] });
@@ -105,7 +105,7 @@ public class ConceptScorerTests
     [Fact]
     public void Score_ValidationTexts_AreThePromptsWithoutThePlaceholder()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         using var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
         using var data = TinyConcept.Create(folder, templates: PromptTemplateSet.Custom(["a photo of {}", "{} art"]), placeholder: "toy");
         var metric = new PixelMetric();
@@ -121,7 +121,7 @@ public class ConceptScorerTests
     [Fact]
     public void Sample_TwiceWithTheSameParameters_GivesBitIdenticalImages()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         using var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
         using var data = TinyConcept.Create(folder, placeholder: "toy");
         using var scorer = new ConceptScorer(new PixelMetric(), data, Quick);
@@ -136,7 +136,7 @@ public class ConceptScorerTests
     [Fact]
     public void Score_WithoutValidationTemplates_HasNoValidationScores()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         using var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
         using var data = TinyConcept.Create(folder, placeholder: "toy");
         using var scorer = new ConceptScorer(new PixelMetric(), data, Quick with { ValidationTemplates = [] });
@@ -152,7 +152,7 @@ public class ConceptScorerTests
     [InlineData("no placeholder", "ValidationTemplates")]
     public void Ctor_ValidationTemplateWithoutPlaceholder_ThrowsNamingTheOption(string template, string option)
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         using var data = TinyConcept.Create(folder, placeholder: "toy");
 
         var e = Assert.Throws<ArgumentException>(() => new ConceptScorer(new PixelMetric(), data, Quick with { ValidationTemplates = [template] }));
@@ -166,7 +166,7 @@ public class ConceptScorerTests
     [InlineData(-1, "Steps")]
     public void Ctor_OutOfRangeCount_ThrowsNamingTheOption(int value, string option)
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         using var data = TinyConcept.Create(folder, placeholder: "toy");
         var options = option == "Steps" ? Quick with { Steps = value } : Quick with { TrainSamples = value };
 

@@ -7,8 +7,8 @@ using Dvar.Stopping.TorchSharp.Personalization.Scoring;
 using Dvar.Stopping.TorchSharp.Personalization.Training;
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using Dvar.Stopping.TorchSharp.Tests.Personalization.Training;
+using Dvar.Testing;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Scoring;
 
@@ -79,7 +79,7 @@ public class TrainerScoringTests
         var patience = new PatienceOptions { Patience = 2, MinDelta = 1.0 };
         var whole = Run(maxSteps: 16, every: 3, criterion: new PatienceCriterion(patience));
 
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         using (var cancellation = new CancellationTokenSource())
         {
             using var first = Setup(folder);
@@ -108,7 +108,7 @@ public class TrainerScoringTests
     [Fact]
     public void Options_ScorerOfAnotherPlaceholder_ThrowsNamingScoring()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         using var setup = Setup(folder);
         using var otherData = TinyConcept.Create(folder, placeholder: "<other>");
         using var scorer = new ConceptScorer(new PixelMetric(), otherData, Quick);
@@ -121,7 +121,7 @@ public class TrainerScoringTests
 
     private static (TrainingResult Result, float[] Embedding, string History, string? Scores, string Summary) Run(int maxSteps, int? every, IStoppingCriterion? criterion)
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         using var setup = Setup(folder);
         var result = new PersonalizationTrainer(Options(setup, maxSteps, every, criterion)).Train();
         var embedding = setup.Method.Embeddings!.detach().data<float>().ToArray();
@@ -130,7 +130,7 @@ public class TrainerScoringTests
         return (result, embedding, history, scores, File.ReadAllText(result.SummaryPath));
     }
 
-    private static ScoringSetup Setup(TemporaryDirectory folder)
+    private static ScoringSetup Setup(TemporaryFolder folder)
     {
         var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
         var method = new TextualInversion(new TextualInversionOptions { Recipe = TrainingRecipe.Diffusers, Token = "<toy>", InitializerToken = "toy" });

@@ -5,7 +5,7 @@ using Dvar.Stopping.TorchSharp.Personalization.Methods;
 using Dvar.Stopping.TorchSharp.Personalization.Training;
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
 
@@ -70,7 +70,7 @@ public class PersonalizationTrainerTests
     [Fact]
     public void Train_TextualInversionWithDvar_StopsBeforeTheCapAndLogsTheStop()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         using var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
         using var method = new TextualInversion(new TextualInversionOptions { Token = "<toy>", InitializerToken = "toy" });
         method.Attach(pipeline);
@@ -114,7 +114,7 @@ public class PersonalizationTrainerTests
     [Fact]
     public void Train_BFloat16Pipeline_TrainsFloat32ParametersWithAFiniteFloat32Loss()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         using var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny, dtype: ScalarType.BFloat16);
         using var method = new TextualInversion(new TextualInversionOptions { Token = "<toy>", InitializerToken = "toy" });
         method.Attach(pipeline);

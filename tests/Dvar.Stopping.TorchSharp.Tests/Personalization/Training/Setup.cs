@@ -1,13 +1,13 @@
 using Dvar.Stopping.TorchSharp.Personalization.Data;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Training;
 
 /// <summary>A tiny pipeline with a test method attached and a toy concept in a temporary folder; disposes all of it.</summary>
 internal sealed class Setup : IDisposable
 {
-    private Setup(TemporaryDirectory folder, StableDiffusionPipeline pipeline, SingleParameterMethod method, ConceptData data)
+    private Setup(TemporaryFolder folder, StableDiffusionPipeline pipeline, SingleParameterMethod method, ConceptData data)
     {
         Folder = folder;
         Pipeline = pipeline;
@@ -15,7 +15,7 @@ internal sealed class Setup : IDisposable
         Data = data;
     }
 
-    public TemporaryDirectory Folder { get; }
+    public TemporaryFolder Folder { get; }
 
     public StableDiffusionPipeline Pipeline { get; }
 
@@ -28,7 +28,7 @@ internal sealed class Setup : IDisposable
 
     public static Setup Create(SingleParameterMethod method, bool withClassImages = false, bool keepOriginals = false)
     {
-        var folder = new TemporaryDirectory();
+        var folder = new TemporaryFolder();
         var (pipeline, attached) = SingleParameterMethod.Attached(method);
         var data = TinyConcept.Create(folder, withClassImages: withClassImages, keepOriginals: keepOriginals);
         return new Setup(folder, pipeline, attached, data);

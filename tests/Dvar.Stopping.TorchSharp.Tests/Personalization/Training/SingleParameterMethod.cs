@@ -3,6 +3,7 @@ using Dvar.Stopping.TorchSharp.Personalization.Data;
 using Dvar.Stopping.TorchSharp.Personalization.Methods;
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
+using Dvar.Testing;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -61,7 +62,7 @@ internal sealed class SingleParameterMethod : PersonalizationMethod
     /// <summary>Loads the tiny pipeline and attaches a method to it.</summary>
     public static (StableDiffusionPipeline Pipeline, SingleParameterMethod Method) Attached(SingleParameterMethod method)
     {
-        var pipeline = StableDiffusionPipeline.FromPretrained(Fixtures.FixturePaths.SdTiny);
+        var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
         method.Attach(pipeline);
         return (pipeline, method);
     }

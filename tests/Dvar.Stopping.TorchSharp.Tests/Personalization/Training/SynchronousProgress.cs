@@ -1,3 +1,4 @@
+
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Training;
 
 /// <summary>An <see cref="IProgress{T}"/> that runs its callback on the reporting thread (Progress&lt;T&gt; would post it).</summary>

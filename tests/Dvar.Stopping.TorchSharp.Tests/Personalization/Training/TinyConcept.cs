@@ -1,6 +1,6 @@
 using Dvar.Stopping.TorchSharp.Personalization.Data;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using Dvar.Stopping.TorchSharp.Tests.Personalization.Data;
+using Dvar.Testing;
 
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Training;
 
@@ -10,7 +10,7 @@ internal static class TinyConcept
     public const int Resolution = 32;
 
     public static ConceptData Create(
-        TemporaryDirectory folder, PromptTemplateSet? templates = null, bool withClassImages = false, string placeholder = SingleParameterMethod.TestPlaceholder,
+        TemporaryFolder folder, PromptTemplateSet? templates = null, bool withClassImages = false, string placeholder = SingleParameterMethod.TestPlaceholder,
         bool keepOriginals = false)
     {
         string instances = Path.Combine(folder.Path, "instance");

@@ -1,4 +1,5 @@
 using Dvar.Stopping.TorchSharp.Personalization.Training;
+using Dvar.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp.Modules;
 
@@ -146,7 +147,7 @@ public class TrainingCheckpointTests
     [Fact]
     public void FindLatest_NoCheckpoint_ReturnsNull()
     {
-        using var folder = new Fixtures.TemporaryDirectory();
+        using var folder = new TemporaryFolder();
 
         Assert.Null(PersonalizationTrainer.FindLatestCheckpoint(folder.Path));
     }

@@ -1,6 +1,6 @@
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Loading;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Loading;
@@ -10,7 +10,7 @@ public class ModuleWeightsTests
     [Fact]
     public void Load_HalfPrecisionFile_CopiesValuesConvertedToModuleDtype()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using var module = Model();
         var values = Values(ScalarType.Float16);
         SafetensorsFile.Write(Path.Combine(dir.Path, "model.safetensors"), values);
@@ -28,7 +28,7 @@ public class ModuleWeightsTests
     [Fact]
     public void Load_Variant_ReadsTheVariantFile()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using var module = Model();
         SafetensorsFile.Write(Path.Combine(dir.Path, "model.safetensors"), Values(ScalarType.Float32, offset: 0));
         var variant = Values(ScalarType.Float16, offset: 100);
@@ -43,7 +43,7 @@ public class ModuleWeightsTests
     [Fact]
     public void Load_ShardedIndex_ReadsEveryShard()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using var module = Model();
         var values = Values(ScalarType.Float32);
         SafetensorsFile.Write(Path.Combine(dir.Path, "model-00001-of-00002.safetensors"), values.Where(kv => kv.Key.StartsWith("lin.", StringComparison.Ordinal)));
@@ -65,7 +65,7 @@ public class ModuleWeightsTests
     [Fact]
     public void Load_KeysAndShapesDisagree_ThrowsOneErrorListingEveryProblemAndLeavesModuleUntouched()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using var module = Model();
         using var before = module.state_dict()["lin.weight"].clone();
         using var wrongWeight = zeros(3, 3);
@@ -88,7 +88,7 @@ public class ModuleWeightsTests
     [Fact]
     public void Load_RenamesIgnoredKeysAndSingletonReshape_Apply()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using var module = Model();
         var values = Values(ScalarType.Float32);
         using var kernel = values["lin.weight"].reshape(2, 3, 1, 1);
@@ -116,7 +116,7 @@ public class ModuleWeightsTests
     [Fact]
     public void Load_SingletonDimensionsOnKeyNotListed_ThrowsWrongShape()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using var module = Model();
         var values = Values(ScalarType.Float32);
         using var kernel = values["lin.weight"].reshape(2, 3, 1, 1);
@@ -134,7 +134,7 @@ public class ModuleWeightsTests
     [Fact]
     public void Load_NoWeightsFile_ThrowsListingWhatTheFolderHas()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using var module = Model();
         SafetensorsFile.Write(Path.Combine(dir.Path, "model.safetensors"), Values(ScalarType.Float32));
 
@@ -152,7 +152,7 @@ public class ModuleWeightsTests
     [InlineData("""{"weight_map": """, "not valid JSON")]
     public void Load_BadIndex_ThrowsNamingTheIndex(string index, string expected)
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using var module = Model();
         File.WriteAllText(Path.Combine(dir.Path, "model.safetensors.index.json"), index);
 
@@ -165,7 +165,7 @@ public class ModuleWeightsTests
     [Fact]
     public void Load_KeyInTwoShards_ThrowsNamingBothFiles()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using var module = Model();
         var values = Values(ScalarType.Float32);
         SafetensorsFile.Write(Path.Combine(dir.Path, "a.safetensors"), values);
@@ -181,7 +181,7 @@ public class ModuleWeightsTests
     [Fact]
     public void Load_RenamedAndCurrentNameBothStored_ThrowsNamingBothStoredNames()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         using var module = Model();
         var values = Values(ScalarType.Float32);
         using var legacy = values["lin.bias"].clone();

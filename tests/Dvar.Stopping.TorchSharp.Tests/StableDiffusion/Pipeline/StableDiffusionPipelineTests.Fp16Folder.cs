@@ -1,6 +1,6 @@
 using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Pipeline;
@@ -20,7 +20,7 @@ public partial class StableDiffusionPipelineTests
     [InlineData(ScalarType.Float16)]
     public void FromPretrained_Fp16VariantFolder_LoadsEveryModelFromItsHalfPrecisionFile(ScalarType dtype)
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         string folder = Fp16OnlyCopyOfTinyPipeline(dir.Path);
 
         using var pipeline = StableDiffusionPipeline.FromPretrained(folder, dtype: dtype, variant: "fp16");
@@ -44,7 +44,7 @@ public partial class StableDiffusionPipelineTests
     [Fact]
     public void FromPretrained_VariantMissingForOneModel_ThrowsNamingTheFilesItHas()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         string folder = Fp16OnlyCopyOfTinyPipeline(dir.Path);
         File.Delete(Path.Combine(folder, "vae", "diffusion_pytorch_model.fp16.safetensors"));
 

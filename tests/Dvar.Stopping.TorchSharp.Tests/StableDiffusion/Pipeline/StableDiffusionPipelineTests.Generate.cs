@@ -6,20 +6,21 @@ using Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Vae;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Pipeline.Reference;
+using Dvar.Testing;
 using SkiaSharp;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Pipeline;
 
 /// <summary>Generation on the sd-tiny pipeline (32x32 images), against the step-by-step loop of <see cref="NaiveGuidedDdim"/>.</summary>
-public partial class StableDiffusionPipelineTests : IClassFixture<TinyPipeline>
+public partial class StableDiffusionPipelineTests : IClassFixture<TinyPipelineFixture>
 {
     private const string Prompt = "a photo of a sks dog on the beach";
     private const double LatentTolerance = 1e-5;
 
     private readonly StableDiffusionPipeline tiny;
 
-    public StableDiffusionPipelineTests(TinyPipeline fixture)
+    public StableDiffusionPipelineTests(TinyPipelineFixture fixture)
     {
         tiny = fixture.Pipeline;
     }
@@ -235,7 +236,7 @@ public partial class StableDiffusionPipelineTests : IClassFixture<TinyPipeline>
     [Fact]
     public void SavePng_GeneratedImage_DecodesToTheSameSizeAndPixels()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         var image = Assert.Single(tiny.Generate(Prompt, new GenerationOptions { Steps = 2, Width = 40, Height = 24 }));
         string path = Path.Combine(dir.Path, "sample.png");
 
@@ -262,7 +263,7 @@ public partial class StableDiffusionPipelineTests : IClassFixture<TinyPipeline>
     [Fact]
     public void SavePng_MissingFolder_ThrowsAndWritesNothing()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         var image = Assert.Single(tiny.Generate(Prompt, new GenerationOptions { Steps = 1 }));
 
         Assert.Throws<DirectoryNotFoundException>(() => image.SavePng(Path.Combine(dir.Path, "absent", "sample.png")));

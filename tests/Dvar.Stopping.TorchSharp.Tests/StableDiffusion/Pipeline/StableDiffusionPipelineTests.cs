@@ -1,6 +1,6 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -39,7 +39,7 @@ public partial class StableDiffusionPipelineTests
     [Fact]
     public void FromPretrained_MissingModelIndex_ThrowsNamingTheFile()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
 
         var e = Assert.Throws<FileNotFoundException>(() => StableDiffusionPipeline.FromPretrained(dir.Path));
 
@@ -49,7 +49,7 @@ public partial class StableDiffusionPipelineTests
     [Fact]
     public void FromPretrained_UnsupportedComponentClass_ThrowsNamingComponentAndClass()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.WriteAllText(Path.Combine(dir.Path, "model_index.json"), """
             {"unet": ["diffusers", "UNet2DModel"], "vae": ["diffusers", "AutoencoderKL"],
              "text_encoder": ["transformers", "CLIPTextModel"], "tokenizer": ["transformers", "CLIPTokenizer"]}

@@ -1,5 +1,6 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using FsCheck.Xunit;
 using static TorchSharp.torch;
 
@@ -71,7 +72,7 @@ public class DdimSchedulerTests(SchedulerCases cases) : IClassFixture<SchedulerC
     [Fact]
     public void FromConfig_TrailingSpacing_ThrowsInvalidDataNamingTheFile()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var path = Path.Combine(folder.Path, "scheduler_config.json");
         File.WriteAllText(path, """{"timestep_spacing": "trailing"}""");
 

@@ -1,5 +1,5 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Scheduling;
 
@@ -35,7 +35,7 @@ public class DdpmSchedulerConfigTests
     [Fact]
     public void FromFile_EmptyObject_UsesDiffusersDefaults()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var path = Write(folder, "{}");
 
         var config = DdpmSchedulerConfig.FromFile(path);
@@ -70,7 +70,7 @@ public class DdpmSchedulerConfigTests
     [InlineData("""{"num_train_timesteps": 2, "trained_betas": [0.1, 1.0]}""", "trained_betas[1]", "must be in (0, 1); got 1")]
     public void FromFile_UnsupportedValue_ThrowsNamingFileAndKey(string json, string key, string problem)
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var path = Write(folder, json);
 
         var error = Assert.Throws<InvalidDataException>(() => DdpmSchedulerConfig.FromFile(path));
@@ -88,7 +88,7 @@ public class DdpmSchedulerConfigTests
     public void FromFile_MissingSetAlphaToOne_TakesTheNamedClassDefault(string className, string key, bool expected)
     {
         // diffusers saves every __init__ argument; PNDMScheduler's set_alpha_to_one default is false, DDIM's true.
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var path = Write(folder, $$"""{"_class_name": "{{className}}", "skip_prk_steps": true{{key}}}""");
 
         var config = DdpmSchedulerConfig.FromFile(path);
@@ -99,7 +99,7 @@ public class DdpmSchedulerConfigTests
     [Fact]
     public void FromFile_MalformedJson_ThrowsNamingFile()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var path = Write(folder, """{"beta_schedule": "linear",""");
 
         var error = Assert.Throws<InvalidDataException>(() => DdpmSchedulerConfig.FromFile(path));
@@ -110,7 +110,7 @@ public class DdpmSchedulerConfigTests
     [Fact]
     public void FromFile_MissingFile_ThrowsFileNotFound()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var path = Path.Combine(folder.Path, "scheduler_config.json");
 
         var error = Assert.Throws<FileNotFoundException>(() => DdpmSchedulerConfig.FromFile(path));
@@ -118,7 +118,7 @@ public class DdpmSchedulerConfigTests
         Assert.Equal(path, error.FileName);
     }
 
-    private static string Write(TemporaryDirectory folder, string json)
+    private static string Write(TemporaryFolder folder, string json)
     {
         var path = Path.Combine(folder.Path, "scheduler_config.json");
         File.WriteAllText(path, json);

@@ -1,5 +1,6 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Scheduling;
@@ -82,7 +83,7 @@ public class PndmSchedulerTests(PndmCases cases) : IClassFixture<PndmCases>
     [Fact]
     public void FromConfig_FileWithoutSkipPrkSteps_ThrowsNotSupported()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var path = Path.Combine(folder.Path, "scheduler_config.json");
         File.WriteAllText(path, """{"_class_name": "PNDMScheduler", "beta_schedule": "scaled_linear", "beta_start": 0.00085, "beta_end": 0.012}""");
 
@@ -95,7 +96,7 @@ public class PndmSchedulerTests(PndmCases cases) : IClassFixture<PndmCases>
     [InlineData(""", "set_alpha_to_one": false""", false)]
     public void FromConfig_SetAlphaToOne_DefaultsToPndmsFalse(string key, bool expectedOne)
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var path = Path.Combine(folder.Path, "scheduler_config.json");
         File.WriteAllText(path, $$"""{"skip_prk_steps": true, "beta_schedule": "scaled_linear", "beta_start": 0.00085, "beta_end": 0.012{{key}}}""");
 
@@ -108,7 +109,7 @@ public class PndmSchedulerTests(PndmCases cases) : IClassFixture<PndmCases>
     [Fact]
     public void FromConfig_UnsupportedValue_ThrowsInvalidDataNamingTheFile()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var path = Path.Combine(folder.Path, "scheduler_config.json");
         File.WriteAllText(path, """{"skip_prk_steps": true, "timestep_spacing": "middle"}""");
 

@@ -1,6 +1,6 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion;
 using Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.TextEncoder;
 

@@ -2,6 +2,7 @@ using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.StableDiffusion;
 using Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.TextEncoder;
@@ -63,7 +64,7 @@ public class ClipTextModelTests
     [Fact]
     public void FromPretrained_FileWithPositionIds_LoadsAndIgnoresThem()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.Copy(Path.Combine(TinyFolder, "config.json"), Path.Combine(dir.Path, "config.json"));
         var tensors = SafetensorsFile.ReadAll(Path.Combine(TinyFolder, "model.safetensors"));
         using (var positionIds = arange(77, dtype: ScalarType.Int64).unsqueeze(0))
@@ -87,7 +88,7 @@ public class ClipTextModelTests
     [Fact]
     public void FromPretrained_ShardedWeights_MatchReference()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.Copy(Path.Combine(TinyFolder, "config.json"), Path.Combine(dir.Path, "config.json"));
         var tensors = SafetensorsFile.ReadAll(Path.Combine(TinyFolder, "model.safetensors"));
         static bool InFirst(string key) => key.StartsWith("text_model.embeddings.", StringComparison.Ordinal);
@@ -108,7 +109,7 @@ public class ClipTextModelTests
     [Fact]
     public void FromPretrained_Fp16Variant_LoadsTheVariantFileInTheRequestedDtype()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.Copy(Path.Combine(TinyFolder, "config.json"), Path.Combine(dir.Path, "config.json"));
         var tensors = SafetensorsFile.ReadAll(Path.Combine(TinyFolder, "model.safetensors"));
         var half = tensors.ToDictionary(kv => kv.Key, kv => kv.Value.to_type(ScalarType.Float16));
@@ -131,7 +132,7 @@ public class ClipTextModelTests
     [Fact]
     public void FromPretrained_MissingTensor_ThrowsNamingFileAndKey()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.Copy(Path.Combine(TinyFolder, "config.json"), Path.Combine(dir.Path, "config.json"));
         var tensors = SafetensorsFile.ReadAll(Path.Combine(TinyFolder, "model.safetensors"));
         SafetensorsFile.Write(Path.Combine(dir.Path, "model.safetensors"), tensors.Where(kv => kv.Key != "text_model.final_layer_norm.bias"));
@@ -157,7 +158,7 @@ public class ClipTextModelTests
     [Fact]
     public void FromPretrained_InvalidConfig_ThrowsNamingFileAndKey()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.WriteAllText(Path.Combine(dir.Path, "config.json"), """{"hidden_size": 30, "num_attention_heads": 4}""");
 
         var e = Assert.Throws<InvalidDataException>(() => ClipTextModel.FromPretrained(dir.Path));
@@ -178,7 +179,7 @@ public class ClipTextModelTests
     public void Encode_LegacyEosTokenId_PoolsAtArgmaxOfIds()
     {
         // SD v1.5's config says eos_token_id 2; transformers then pools at argmax(input_ids), which is an added token when present.
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         string json = File.ReadAllText(Path.Combine(TinyFolder, "config.json")).Replace("\"eos_token_id\": 49407", "\"eos_token_id\": 2", StringComparison.Ordinal);
         Assert.Contains("\"eos_token_id\": 2", json, StringComparison.Ordinal);
         File.WriteAllText(Path.Combine(dir.Path, "config.json"), json);

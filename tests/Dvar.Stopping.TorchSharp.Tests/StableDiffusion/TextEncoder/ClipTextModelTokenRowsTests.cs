@@ -1,5 +1,5 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion.TextEncoder;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.TextEncoder;

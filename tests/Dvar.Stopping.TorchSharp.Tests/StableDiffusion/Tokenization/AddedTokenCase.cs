@@ -1,3 +1,4 @@
+
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Tokenization;
 
 /// <summary>One entry of <c>sd-tiny/tokenizer/cases.json</c> "added_token_cases" (textual-inversion tokens).</summary>

@@ -1,3 +1,4 @@
+
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Tokenization;
 
 /// <summary>One entry of <c>sd-tiny/tokenizer/cases.json</c> "cases" (ids from OpenAI's CLIP tokenizer).</summary>

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Tokenization;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Tokenization;
 

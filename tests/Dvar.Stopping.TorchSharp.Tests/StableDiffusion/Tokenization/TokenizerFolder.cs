@@ -1,11 +1,11 @@
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Tokenization;
 
 /// <summary>A temporary tokenizer folder, deleted on dispose.</summary>
 internal sealed class TokenizerFolder : IDisposable
 {
-    private readonly TemporaryDirectory _directory = new();
+    private readonly TemporaryFolder _directory = new();
 
     private TokenizerFolder()
     {

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Dvar.Stopping.TorchSharp.StableDiffusion;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Unet;
 
@@ -163,7 +163,7 @@ public class UNet2DConditionModelConfigTests
     [Fact]
     public void Read_UnknownBlockType_NamesFileKeyAndAcceptedNames()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         string path = WriteSd15With(dir, "down_block_types", new JsonArray("CrossAttnDownBlock2D", "AttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"));
 
         var e = Assert.Throws<InvalidDataException>(() => ConfigJson.Read<UNet2DConditionModelConfig>(path));
@@ -177,7 +177,7 @@ public class UNet2DConditionModelConfigTests
     [Fact]
     public void Read_NestedTransformerLayers_NamesFileAndKey()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         string path = WriteSd15With(dir, "transformer_layers_per_block", JsonNode.Parse("[[1, 2], [1, 2], [1, 2], [1, 2]]"));
 
         var e = Assert.Throws<InvalidDataException>(() => ConfigJson.Read<UNet2DConditionModelConfig>(path));
@@ -189,7 +189,7 @@ public class UNet2DConditionModelConfigTests
     [Fact]
     public void Read_MalformedJson_NamesTheFile()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         string path = Path.Combine(dir.Path, "config.json");
         File.WriteAllText(path, "{ \"in_channels\": 4, ");
 
@@ -220,7 +220,7 @@ public class UNet2DConditionModelConfigTests
         return ConfigJson.Parse<UNet2DConditionModelConfig>(json.ToJsonString(), "test config");
     }
 
-    private static string WriteSd15With(TemporaryDirectory dir, string key, JsonNode? value)
+    private static string WriteSd15With(TemporaryFolder dir, string key, JsonNode? value)
     {
         var json = JsonNode.Parse(File.ReadAllText(Sd15ConfigPath))!.AsObject();
         json[key] = value;

@@ -2,6 +2,7 @@ using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.StableDiffusion;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Unet;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Unet;
@@ -247,9 +248,9 @@ public partial class UNet2DConditionModelTests : IClassFixture<UnetReference>
 
     private Tensor Input(string caseName, string input) => reference.Cases[$"{caseName}.input.{input}"];
 
-    private static TemporaryDirectory CopyOfTinyUnet(Func<string, string> editConfig)
+    private static TemporaryFolder CopyOfTinyUnet(Func<string, string> editConfig)
     {
-        var dir = new TemporaryDirectory();
+        var dir = new TemporaryFolder();
         string json = File.ReadAllText(Path.Combine(UnetReference.Folder, "config.json"));
         string edited = editConfig(json);
         Assert.NotEqual(json, edited);

@@ -1,6 +1,6 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Vae;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Vae;
 
@@ -60,7 +60,7 @@ public class AutoencoderKLConfigTests
     [InlineData("down_block_types", "[\"downencoderblock2d\"]", "DownEncoderBlock2D")]
     public void Read_UnsupportedBlockType_ThrowsNamingKeyAndAcceptedNames(string key, string value, string accepted)
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         string path = Path.Combine(dir.Path, "config.json");
         File.WriteAllText(path, $$"""{"{{key}}": {{value}}}""");
 

@@ -2,6 +2,7 @@ using Dvar.Stopping.TorchSharp.Serialization;
 using Dvar.Stopping.TorchSharp.StableDiffusion;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Vae;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Vae;
@@ -100,7 +101,7 @@ public class AutoencoderKLTests
     public void FromPretrained_AttentionWeightsAs1x1Convolutions_LoadTheSameValues()
     {
         // Old conversions stored the legacy projections as 1x1 convolution kernels [C, C, 1, 1].
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.Copy(FixturePaths.Get("sd-tiny", "vae_legacy", "config.json"), Path.Combine(dir.Path, "config.json"));
         var tensors = SafetensorsFile.ReadAll(FixturePaths.Get("sd-tiny", "vae_legacy", WeightsFile));
         var written = tensors.ToDictionary(
@@ -125,7 +126,7 @@ public class AutoencoderKLTests
     public void FromPretrained_ConvolutionStoredWithoutSingletonDimensions_ThrowsWrongShape()
     {
         // Only the attention projections may differ by trailing 1s; quant_conv is a real 1x1 convolution [8, 8, 1, 1].
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.Copy(FixturePaths.Get("sd-tiny", "vae", "config.json"), Path.Combine(dir.Path, "config.json"));
         var tensors = SafetensorsFile.ReadAll(FixturePaths.Get("sd-tiny", "vae", WeightsFile));
         var kernel = tensors["quant_conv.weight"];
@@ -145,7 +146,7 @@ public class AutoencoderKLTests
     [Fact]
     public void FromPretrained_BothNamingsInOneFile_ThrowsNamingTheDuplicate()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.Copy(FixturePaths.Get("sd-tiny", "vae", "config.json"), Path.Combine(dir.Path, "config.json"));
         var tensors = SafetensorsFile.ReadAll(FixturePaths.Get("sd-tiny", "vae", WeightsFile));
         using var extra = tensors["encoder.mid_block.attentions.0.to_q.bias"].clone();
@@ -173,7 +174,7 @@ public class AutoencoderKLTests
     [Fact]
     public void FromPretrained_InvalidConfig_ThrowsNamingFileAndKey()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.WriteAllText(Path.Combine(dir.Path, "config.json"), """{"block_out_channels": [32, 48], "norm_num_groups": 32, "down_block_types": ["DownEncoderBlock2D", "DownEncoderBlock2D"], "up_block_types": ["UpDecoderBlock2D", "UpDecoderBlock2D"]}""");
 
         var e = Assert.Throws<InvalidDataException>(() => AutoencoderKL.FromPretrained(dir.Path));

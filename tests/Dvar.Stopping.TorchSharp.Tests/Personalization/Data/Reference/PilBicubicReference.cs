@@ -1,3 +1,4 @@
+
 namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Data.Reference;
 
 /// <summary>

@@ -1,3 +1,4 @@
+
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Scheduling.Reference;
 
 /// <summary>The diffusers beta schedules written out in float64 from their formulas.</summary>

@@ -4,11 +4,11 @@ using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 namespace Dvar.Stopping.TorchSharp.Tests.StableDiffusion.Pipeline;
 
 /// <summary>The sd-tiny pipeline (tests/fixtures/sd-tiny, float32, CPU), loaded once for a test class: 32x32 images, 16x16 latents.</summary>
-public sealed class TinyPipeline : IDisposable
+public sealed class TinyPipelineFixture : IDisposable
 {
-    public TinyPipeline()
+    public TinyPipelineFixture()
     {
-        Pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
+        Pipeline = TinyPipeline.Load();
     }
 
     public StableDiffusionPipeline Pipeline { get; }

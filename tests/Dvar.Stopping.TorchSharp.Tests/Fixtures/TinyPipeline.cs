@@ -1,8 +1,8 @@
 using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
-using Dvar.Stopping.TorchSharp.Tests.Fixtures;
+using Dvar.Testing;
 using static TorchSharp.torch;
 
-namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Methods;
+namespace Dvar.Stopping.TorchSharp.Tests.Fixtures;
 
 /// <summary>Fresh tiny pipelines (tests/fixtures/sd-tiny) and the text encoder's output for prompts.</summary>
 internal static class TinyPipeline
