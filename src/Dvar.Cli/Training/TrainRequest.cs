@@ -1,6 +1,14 @@
+using System.CommandLine;
+using System.Globalization;
+using Dvar.Cli.Commands;
+using Dvar.Cli.Evaluation;
 using Dvar.Cli.Models;
 using Dvar.Cli.Output;
 using Dvar.Cli.Replay;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
+using Dvar.Stopping.TorchSharp.Personalization.Scoring;
+using Dvar.Stopping.TorchSharp.Personalization.Training;
 
 namespace Dvar.Cli.Training;
 
@@ -103,7 +111,11 @@ internal sealed record TrainRequest
     public bool Overwrite { get; init; }
 
     /// <summary><c>--progress-every</c>: plain progress lines every this many steps when standard error is not a terminal.</summary>
-    public int ProgressEvery { get; init; } = 10;
+    public int ProgressEvery { get; init; } = DefaultProgressEvery;
+
+    /// <summary><c>--min-image-size</c>: the smallest accepted shorter side of a concept or class image, or null for the
+    /// library's (<c>ConceptImageOptions.MinimumSize</c>).</summary>
+    public int? MinimumImageSize { get; init; }
 
     /// <summary><c>--format</c>.</summary>
     public OutputFormat Format { get; init; }
@@ -128,4 +140,96 @@ internal sealed record TrainRequest
 
     /// <summary><c>--prior-loss-weight</c> (LoRA, Custom Diffusion).</summary>
     public double? PriorLossWeight { get; init; }
+
+    /// <summary>The default of <see cref="ProgressEvery"/>.</summary>
+    public const int DefaultProgressEvery = 10;
+
+    /// <summary>
+    /// Every option of <c>dvar train METHOD</c> in help order, each with the property it sets: an option is declared here,
+    /// once, and read where it is used. <see cref="TrainMethodCommand"/> adds the model options first and the criterion
+    /// options after <see cref="TrainOptionGroups.Leading"/>. Defaults in the descriptions come from the constants that
+    /// define them (compiled in, so help never loads TorchSharp).
+    /// </summary>
+    /// <param name="method">The method: its own options, and the initializer's wording.</param>
+    /// <returns>New options (an option belongs to one command).</returns>
+    public static TrainOptionGroups Bindings(TrainMethod method) => new(
+        Leading:
+        [
+            TrainOptionBinding.Of(
+                CliOptions.Choice(
+                    "--recipe",
+                    "Whose training dynamics to reproduce: authors (default; the paper's code, on which DVAR's presets were tuned: their object templates, centre crop for TI/DreamBooth, init token as a raw vocabulary entry, evaluation batch " + Inv(PersonalizationDefaults.AuthorsEvaluationBatchSize) + ", Custom Diffusion with class images and rescale augmentation) or diffusers (v0.26.3's example scripts). docs/personalization.md lists every difference.",
+                    new Dictionary<string, TrainRecipe> { ["authors"] = TrainRecipe.Authors, ["diffusers"] = TrainRecipe.Diffusers }),
+                (r, v) => r with { Recipe = v }),
+            TrainOptionBinding.Of(CliOptions.Text("--images", "DIR", "The concept's images (.jpg, .jpeg, .png, .webp; 3-5 photos are typical).", required: true), (r, v) => r with { Images = v! }),
+            TrainOptionBinding.Of(CliOptions.Text("--token", "TOKEN", "The new token that names the concept in prompts, e.g. \"<cat-toy>\".", required: true), (r, v) => r with { Token = v! }),
+            TrainOptionBinding.Of(
+                CliOptions.Text("--init-token", "WORD", method == TrainMethod.CustomDiffusion
+                    ? "The vocabulary entry whose embedding initialises the modifier token (default ktn, the authors')."
+                    : "The token whose embedding initialises the new token: with --recipe authors a raw vocabulary entry (default ktn, the authors'; the word toy is toy</w>), with --recipe diffusers a word such as toy (required)."),
+                (r, v) => r with { InitToken = v }),
+            TrainOptionBinding.Of(CliOptions.Text("--out", "DIR", "The output folder: artifacts, history.csv, training-summary.json, checkpoints/. Owned by this run while it runs; one that holds an earlier run needs --resume or --overwrite.", required: true), (r, v) => r with { Output = v! }),
+            TrainOptionBinding.Of(CliOptions.Number<int>("--max-steps", $"The step cap (default: the method's, {Inv(TextualInversion.DefaultMaxSteps)} / {Inv(DreamBoothLora.DefaultMaxSteps)} / {Inv(CustomDiffusion.DefaultMaxSteps)})."), (r, v) => r with { MaxSteps = v }),
+            TrainOptionBinding.Of(CliOptions.Number<double>("--learning-rate", $"The AdamW learning rate (default: the method's, {Inv(TextualInversion.DefaultLearningRate)} / {Inv(DreamBoothLora.DefaultLearningRate)} / {Inv(CustomDiffusion.DefaultLearningRate)}, doubled with class images for Custom Diffusion)."), (r, v) => r with { LearningRate = v }),
+            TrainOptionBinding.Of(CliOptions.Number<int>("--batch-size", $"Instance images per training batch (default: the method's, {Inv(TextualInversion.DefaultBatchSize)} / {Inv(DreamBoothLora.DefaultBatchSize)} / {Inv(CustomDiffusion.DefaultBatchSize)}; at most {Inv(PersonalizationTrainerOptions.MaxBatchSize)})."), (r, v) => r with { BatchSize = v }),
+            TrainOptionBinding.Of(CliOptions.Number<double>("--max-grad-norm", "Gradient clipping norm; 'Infinity' for none (default: the method's under its recipe, see docs/personalization.md)."), (r, v) => r with { MaxGradientNorm = v }),
+            TrainOptionBinding.Of(CliOptions.Number<long>("--seed", $"The training generator's seed (default {Inv(PersonalizationTrainerOptions.DefaultTrainingSeed)})."), (r, v) => r with { Seed = v }),
+            TrainOptionBinding.Of(CliOptions.Number<long>("--eval-seed", $"The evaluator's seed, which fixes the evaluation batch (default {Inv(PersonalizationTrainerOptions.DefaultEvaluationSeed)})."), (r, v) => r with { EvaluationSeed = v }),
+            TrainOptionBinding.Of(CliOptions.Number<int>("--eval-batch-size", $"Items in the deterministic evaluation batch (default: the recipe's, {Inv(PersonalizationDefaults.AuthorsEvaluationBatchSize)} for authors (their code), {Inv(PersonalizationDefaults.PaperEvaluationBatchSize)} for diffusers (the paper's text))."), (r, v) => r with { EvaluationBatchSize = v }),
+            TrainOptionBinding.Of(CliOptions.Number<int>("--eval-every", $"Evaluate L_det and ask the criterion every F steps; 0 never (a plain fixed-budget run). Default {Inv(PersonalizationTrainerOptions.DefaultEvaluationFrequency)}."), (r, v) => r with { EvaluationFrequency = v }),
+        ],
+        Trailing:
+        [
+            TrainOptionBinding.Of(CliOptions.Text("--class-images", "DIR", "Class images for prior preservation, captioned by --class-prompt or each by a .txt file of the same name."), (r, v) => r with { ClassImages = v }),
+            TrainOptionBinding.Of(CliOptions.Text("--class-prompt", "TEXT", "The caption of every class image, e.g. \"a photo of a dog\". Custom Diffusion with --recipe authors: the class in words, e.g. \"cat statue\", also written after the token in the instance prompt."), (r, v) => r with { ClassPrompt = v }),
+            TrainOptionBinding.Of(CliOptions.Number<int>("--generate-class-images", "Before training, fill --class-images DIR up to N images generated by the base model from --class-prompt (seeds 0..N-1; images already there are kept)."), (r, v) => r with { GenerateClassImages = v }),
+            TrainOptionBinding.Of(CliOptions.Text("--templates", "authors|object|style|TEMPLATE", "Caption templates: authors (their object templates), object (diffusers'), style, or one template with {} for the token (default: the recipe's)."), (r, v) => r with { Templates = v }),
+            TrainOptionBinding.Of(CliOptions.Number<int>("--resolution", "The side of the square training images (default: the model's, 512 for SD1.5)."), (r, v) => r with { Resolution = v }),
+            TrainOptionBinding.Of(
+                new Option<bool?>("--center-crop") { Description = "Cut the centred square out of each image before resizing: --center-crop or --center-crop false (default: the recipe's, on for TI and DreamBooth-LoRA with authors, else off: squash to a square)." },
+                (r, v) => r with { CenterCrop = v }),
+            TrainOptionBinding.Of(CliOptions.Number<int>("--min-image-size", $"Refuse concept or class images whose shorter side is below N pixels (default {Inv(ConceptImageOptions.DefaultMinimumSize)})."), (r, v) => r with { MinimumImageSize = v }),
+            TrainOptionBinding.Of(CliOptions.Number<int>("--checkpoint-every", $"Write a checkpoint every K steps (default {Inv(PersonalizationTrainerOptions.DefaultCheckpointInterval)}: only on Ctrl+C or SIGTERM)."), (r, v) => r with { CheckpointEvery = v }),
+            ResumeBinding(),
+            TrainOptionBinding.Of(new Option<bool>("--overwrite") { Description = "Train afresh into an --out that holds an earlier run; its files are replaced as the new run writes them (without it, such a folder is refused)." }, (r, v) => r with { Overwrite = v }),
+            TrainOptionBinding.Of(CliOptions.Text("--clip", "DIR", "A Hugging Face CLIP folder: score samples every --score-every steps (scores.csv, history.png); needed by --criterion clip-s."), (r, v) => r with { Clip = v }),
+            TrainOptionBinding.Of(CliOptions.Number<int>("--score-every", $"With --clip: sample and score every F steps (default {Inv(SampleScoringOptions.DefaultEvery)}, the authors' CLIP-s frequency)."), (r, v) => r with { ScoreEvery = v }),
+            TrainOptionBinding.Of(CliOptions.Number<int>("--score-steps", $"With --clip: denoising steps of each sample (default: the authors', {Inv(AuthorsSampling.Steps("textual-inversion"))}; {Inv(AuthorsSampling.Steps("dreambooth-lora"))} for DreamBooth-LoRA)."), (r, v) => r with { ScoreSteps = v }),
+            TrainOptionBinding.Of(CliOptions.Text("--score-prompts", "FILE", "With --clip: validation prompts (one per line, {} for the token) to score too (default: training prompts only)."), (r, v) => r with { ScorePrompts = v }),
+            TrainOptionBinding.Of(CliOptions.Number<int>("--progress-every", $"When standard error is not a terminal, print progress every N steps (default {Inv(DefaultProgressEvery)})."), (r, v) => r with { ProgressEvery = v ?? DefaultProgressEvery }),
+            TrainOptionBinding.Of(CliOptions.Format("text: progress and a summary (default); json: the summary as one JSON object on standard output."), (r, v) => r with { Format = v }),
+            TrainOptionBinding.Of(new Option<bool>("--verbose") { Description = "Log at Information level (default Warning) to standard error." }, (r, v) => r with { Verbose = v }),
+        ],
+        Method: method switch
+        {
+            TrainMethod.TextualInversion =>
+            [
+                TrainOptionBinding.Of(CliOptions.Number<int>("--vectors", $"Textual Inversion: vectors of the token, 1 to {Inv(TextualInversionOptions.MaxVectors)} (default {Inv(TextualInversionOptions.DefaultNumVectors)})."), (r, v) => r with { Vectors = v }),
+            ],
+            TrainMethod.DreamBoothLora =>
+            [
+                TrainOptionBinding.Of(CliOptions.Number<int>("--rank", $"LoRA rank r (default {Inv(DreamBoothLoraOptions.DefaultRank)})."), (r, v) => r with { Rank = v }),
+                TrainOptionBinding.Of(CliOptions.Number<double>("--alpha", "LoRA alpha; updates are scaled by alpha / r (default r: scale 1)."), (r, v) => r with { Alpha = v }),
+                TrainOptionBinding.Of(new Option<bool>("--no-train-feed-forward") { Description = "LoRA on the attention projections only (diffusers' example); default adds ff.net.0.proj (the paper's authors)." }, (r, v) => r with { TrainFeedForward = !v }),
+                TrainOptionBinding.Of(new Option<bool>("--no-train-token") { Description = "Do not learn a token: --token is an existing rare word such as sks (diffusers' example)." }, (r, v) => r with { TrainToken = !v }),
+                PriorLossWeightBinding(),
+            ],
+            _ => [PriorLossWeightBinding()],
+        });
+
+    /// <summary><c>--resume</c> bare or with <c>auto</c>: read with <see cref="ResumeOption.Read"/>, which tells a bare flag apart.</summary>
+    private static TrainOptionBinding ResumeBinding()
+    {
+        var option = ResumeOption.Create();
+        return new TrainOptionBinding(option, (parse, r) =>
+        {
+            var mode = ResumeOption.Read(parse, option);
+            return r with { Resume = mode == ResumeMode.Checkpoint, ResumeAuto = mode == ResumeMode.Auto };
+        });
+    }
+
+    private static TrainOptionBinding PriorLossWeightBinding() =>
+        TrainOptionBinding.Of(CliOptions.Number<double>("--prior-loss-weight", $"Weight of the class-image loss with --class-images (default {Inv(DreamBoothLoraOptions.DefaultPriorLossWeight)})."), (r, v) => r with { PriorLossWeight = v });
+
+    private static string Inv(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -159,6 +159,11 @@ internal static class TrainRunner
             throw new UsageException($"--progress-every must be at least 1; got {request.ProgressEvery}.");
         }
 
+        if (request.MinimumImageSize is < 1)
+        {
+            throw new UsageException($"--min-image-size must be at least 1; got {request.MinimumImageSize}.");
+        }
+
         if (request.Resume && request.Overwrite)
         {
             throw new UsageException("--resume continues the run in --out and --overwrite replaces it; give one of them.");
@@ -253,7 +258,11 @@ internal static class TrainRunner
     private static ConceptData LoadConcept(TrainRequest request, StableDiffusionPipeline pipeline, PersonalizationMethod method, PromptTemplateSet templates)
     {
         var recipeOptions = method.Defaults.ImageOptions(request.Resolution ?? pipeline.DefaultImageSize);
-        var imageOptions = recipeOptions with { CenterCrop = request.CenterCrop ?? recipeOptions.CenterCrop };
+        var imageOptions = recipeOptions with
+        {
+            CenterCrop = request.CenterCrop ?? recipeOptions.CenterCrop,
+            MinimumSize = request.MinimumImageSize ?? recipeOptions.MinimumSize,
+        };
         var images = LoadImages("--images", request.Images, imageOptions);
         ConceptImages? classImages = null;
         try
@@ -336,7 +345,7 @@ internal static class TrainRunner
             Scoring = scorer is null ? null : new SampleScoringOptions
             {
                 Scorer = scorer,
-                Every = request.ScoreEvery ?? 50,
+                Every = request.ScoreEvery ?? SampleScoringOptions.DefaultEvery,
                 Criterion = clipS ? criterion : null,
             },
         };

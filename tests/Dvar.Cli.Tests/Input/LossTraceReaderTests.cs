@@ -8,39 +8,30 @@ namespace Dvar.Cli.Tests.Input;
 public sealed class LossTraceReaderTests
 {
     [Property]
-    public void Read_BareListOfAnyDoubles_ReturnsThemExactly_Meets_Specification(NormalFloat[] numbers)
+    public void Read_BareListOfAnyDoubles_ReturnsThemExactly_Meets_Specification(NonEmptyArray<NormalFloat> numbers)
     {
-        var values = numbers.Select(n => n.Get).ToArray();
-        if (values.Length == 0)
-        {
-            return;
-        }
+        // A trace holds at least one value (an empty one is an error, tested apart): FsCheck draws non-empty arrays only.
+        var values = numbers.Get.Select(n => n.Get).ToArray();
 
         Assert.Equal(values, LossTraceReader.Read(new StringReader(Traces.BareList(values)), "test", null));
     }
 
     [Property]
-    public void Read_CsvOfAnyDoubles_ReturnsTheNamedColumnExactly_Meets_Specification(NormalFloat[] numbers)
+    public void Read_CsvOfAnyDoubles_ReturnsTheNamedColumnExactly_Meets_Specification(NonEmptyArray<NormalFloat> numbers)
     {
-        var values = numbers.Select(n => n.Get).ToArray();
-        if (values.Length == 0)
-        {
-            return;
-        }
+        // A trace holds at least one value (an empty one is an error, tested apart): FsCheck draws non-empty arrays only.
+        var values = numbers.Get.Select(n => n.Get).ToArray();
 
         Assert.Equal(values, LossTraceReader.Read(new StringReader(Traces.Csv(values, "det_loss")), "test", "det_loss"));
     }
 
     [Property]
-    public void Read_Rfc4180CsvWithAnyTextInOtherCells_ReturnsTheNamedColumnExactly_Meets_Specification(NormalFloat[] numbers, string[] notes, bool crlf)
+    public void Read_Rfc4180CsvWithAnyTextInOtherCells_ReturnsTheNamedColumnExactly_Meets_Specification(NonEmptyArray<NormalFloat> numbers, string[] notes, bool crlf)
     {
         // Every other cell is arbitrary text (commas, quotes, line breaks, spaces) written as RFC 4180 does: enclosed
         // in quotes, with quotes doubled. The header names need quoting too.
-        var values = numbers.Select(n => n.Get).ToArray();
-        if (values.Length == 0)
-        {
-            return;
-        }
+        // A trace holds at least one value (an empty one is an error, tested apart): FsCheck draws non-empty arrays only.
+        var values = numbers.Get.Select(n => n.Get).ToArray();
 
         var newline = crlf ? "\r\n" : "\n";
         var text = new System.Text.StringBuilder($"\"a, \"\"note\"\"\",loss,\"b\nc\"{newline}");

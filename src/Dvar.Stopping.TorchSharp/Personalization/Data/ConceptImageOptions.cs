@@ -30,7 +30,10 @@ public sealed record ConceptImageOptions
 
     /// <summary>The smallest accepted shorter side of an image, in pixels; smaller images are rejected, not upscaled.</summary>
     /// <value>At least 1. Default 32: below that an image carries too little detail to learn a concept from.</value>
-    public int MinimumSize { get; init; } = 32;
+    public int MinimumSize { get; init; } = DefaultMinimumSize;
+
+    /// <summary>The default of <see cref="MinimumSize"/>.</summary>
+    public const int DefaultMinimumSize = 32;
 
     /// <summary>The file extensions read as images (compared case-insensitively); other files in the folder are ignored.</summary>
     /// <value><c>.jpg</c>, <c>.jpeg</c>, <c>.png</c> and <c>.webp</c>.</value>

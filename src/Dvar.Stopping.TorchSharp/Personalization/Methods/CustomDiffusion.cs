@@ -41,6 +41,15 @@ public sealed partial class CustomDiffusion : PersonalizationMethod
     /// <summary>The settings.</summary>
     public CustomDiffusionOptions Options { get; }
 
+    /// <summary>The paper's step cap for this method (its fixed-budget baseline).</summary>
+    public const int DefaultMaxSteps = 500;
+
+    /// <summary>The paper's batch size for this method.</summary>
+    public const int DefaultBatchSize = 2;
+
+    /// <summary>The paper's learning rate for this method (1e-5 × batch 2; doubled with class images).</summary>
+    public const double DefaultLearningRate = 1e-5 * 2;
+
     /// <inheritdoc/>
     public override string Name => "custom-diffusion";
 
@@ -56,9 +65,9 @@ public sealed partial class CustomDiffusion : PersonalizationMethod
     /// README: "remove --center_crop ... when using --method custom").
     /// </summary>
     public override PersonalizationDefaults Defaults => new(
-        LearningRate: 1e-5 * 2,
-        BatchSize: 2,
-        MaxSteps: 500,
+        LearningRate: DefaultLearningRate,
+        BatchSize: DefaultBatchSize,
+        MaxSteps: DefaultMaxSteps,
         Dvar: DvarOptions.CustomDiffusion,
         Templates: Options.EffectiveTemplates,
         MaxGradientNorm: 1.0,
@@ -69,7 +78,7 @@ public sealed partial class CustomDiffusion : PersonalizationMethod
         Recipe = Options.Recipe,
         RequiresClassImages = Options.Recipe == TrainingRecipe.Authors,
         RescaleAugmentation = Options.Recipe == TrainingRecipe.Authors,
-        EvaluationBatchSize = Options.Recipe == TrainingRecipe.Authors ? 4 : 8,
+        EvaluationBatchSize = Options.Recipe == TrainingRecipe.Authors ? PersonalizationDefaults.AuthorsEvaluationBatchSize : PersonalizationDefaults.PaperEvaluationBatchSize,
         OptimizerStepAfterStop = Options.Recipe == TrainingRecipe.Authors,
     };
 

@@ -41,7 +41,7 @@ public sealed record CustomDiffusionOptions
 
     /// <summary>The weight of the class-image loss when the trainer is given class images (prior preservation).</summary>
     /// <value>A finite number at least 0. Default 1.0 (diffusers).</value>
-    public double PriorLossWeight { get; init; } = 1.0;
+    public double PriorLossWeight { get; init; } = DreamBoothLoraOptions.DefaultPriorLossWeight;
 
     /// <summary>Throws on the first invalid setting, naming it.</summary>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>

@@ -41,6 +41,15 @@ public sealed partial class DreamBoothLora : PersonalizationMethod
     /// <summary>The settings.</summary>
     public DreamBoothLoraOptions Options { get; }
 
+    /// <summary>The paper's step cap for this method (its fixed-budget baseline).</summary>
+    public const int DefaultMaxSteps = 1_000;
+
+    /// <summary>The paper's batch size for this method.</summary>
+    public const int DefaultBatchSize = 2;
+
+    /// <summary>The paper's learning rate for this method (5e-4 × batch 2).</summary>
+    public const double DefaultLearningRate = 5e-4 * 2;
+
     /// <inheritdoc/>
     public override string Name => "dreambooth-lora";
 
@@ -55,9 +64,9 @@ public sealed partial class DreamBoothLora : PersonalizationMethod
     /// <see cref="DreamBoothLoraOptions.PriorLossWeight"/>.
     /// </summary>
     public override PersonalizationDefaults Defaults => new(
-        LearningRate: 5e-4 * 2,
-        BatchSize: 2,
-        MaxSteps: 1_000,
+        LearningRate: DefaultLearningRate,
+        BatchSize: DefaultBatchSize,
+        MaxSteps: DefaultMaxSteps,
         Dvar: DvarOptions.DreamBoothLora,
         Templates: Options.EffectiveTemplates,
         MaxGradientNorm: Options.Recipe == TrainingRecipe.Authors ? null : 1.0,
@@ -66,7 +75,7 @@ public sealed partial class DreamBoothLora : PersonalizationMethod
         PriorLossWeight = Options.PriorLossWeight,
         Recipe = Options.Recipe,
         CenterCrop = Options.Recipe == TrainingRecipe.Authors,
-        EvaluationBatchSize = Options.Recipe == TrainingRecipe.Authors ? 4 : 8,
+        EvaluationBatchSize = Options.Recipe == TrainingRecipe.Authors ? PersonalizationDefaults.AuthorsEvaluationBatchSize : PersonalizationDefaults.PaperEvaluationBatchSize,
         OptimizerStepAfterStop = Options.Recipe == TrainingRecipe.Authors,
     };
 

@@ -28,7 +28,13 @@ public sealed record DreamBoothLoraOptions
 
     /// <summary>The LoRA rank r.</summary>
     /// <value>At least 1. Default 4.</value>
-    public int Rank { get; init; } = 4;
+    public int Rank { get; init; } = DefaultRank;
+
+    /// <summary>The default of <see cref="Rank"/>.</summary>
+    public const int DefaultRank = 4;
+
+    /// <summary>The default weight of the class-image loss (diffusers' <c>--prior_loss_weight</c>).</summary>
+    public const double DefaultPriorLossWeight = 1.0;
 
     /// <summary>The LoRA alpha; the update is scaled by <c>alpha / r</c>.</summary>
     /// <value>A finite number greater than 0, or null for <see cref="Rank"/> (scale 1, as diffusers' example). Default null.</value>
@@ -50,7 +56,7 @@ public sealed record DreamBoothLoraOptions
 
     /// <summary>The weight of the class-image loss when the trainer is given class images (prior preservation).</summary>
     /// <value>A finite number at least 0. Default 1.0 (diffusers).</value>
-    public double PriorLossWeight { get; init; } = 1.0;
+    public double PriorLossWeight { get; init; } = DefaultPriorLossWeight;
 
     /// <summary>The seed of the generator that draws the LoRA <c>down</c> weights.</summary>
     /// <value>Any value. Default 0.</value>

@@ -60,7 +60,13 @@ public sealed record PersonalizationDefaults(
     /// <summary>The number of items in the deterministic evaluation batch, when the trainer's options do not set it.</summary>
     /// <value>Default 8 (the paper's text). 4 under <see cref="TrainingRecipe.Authors"/>: their <c>--eval_batch_size</c> default
     /// (<c>utils.py</c>), which their DVAR commands do not set.</value>
-    public int EvaluationBatchSize { get; init; } = 8;
+    public int EvaluationBatchSize { get; init; } = PaperEvaluationBatchSize;
+
+    /// <summary>The evaluation batch of the paper's text (8), the diffusers recipe's default.</summary>
+    public const int PaperEvaluationBatchSize = 8;
+
+    /// <summary>The evaluation batch of the authors' code (4, their <c>--eval_batch_size</c> default in <c>utils.py</c>), the authors' recipe's default.</summary>
+    public const int AuthorsEvaluationBatchSize = 4;
 
     /// <summary>Whether the optimizer takes one more step after the evaluation whose L_det made the criterion fire.</summary>
     /// <value>

@@ -44,6 +44,15 @@ public sealed partial class TextualInversion : PersonalizationMethod
     /// <summary>The tokens added: <c>Token</c>, then <c>Token_1</c> ... for multi-vector tokens.</summary>
     public IReadOnlyList<string> Tokens { get; }
 
+    /// <summary>The paper's step cap for this method (its fixed-budget baseline).</summary>
+    public const int DefaultMaxSteps = 6_100;
+
+    /// <summary>The paper's batch size for this method.</summary>
+    public const int DefaultBatchSize = 2;
+
+    /// <summary>The paper's learning rate for this method (5e-3 × batch 2).</summary>
+    public const double DefaultLearningRate = 5e-3 * 2;
+
     /// <inheritdoc/>
     public override string Name => "textual-inversion";
 
@@ -55,9 +64,9 @@ public sealed partial class TextualInversion : PersonalizationMethod
     /// more step after the stop (<see cref="TrainingRecipe.Authors"/>), or diffusers' 27 templates, no crop, batch 8 and the evaluated
     /// weights (<see cref="TrainingRecipe.Diffusers"/>).</summary>
     public override PersonalizationDefaults Defaults => new(
-        LearningRate: 5e-3 * 2,
-        BatchSize: 2,
-        MaxSteps: 6_100,
+        LearningRate: DefaultLearningRate,
+        BatchSize: DefaultBatchSize,
+        MaxSteps: DefaultMaxSteps,
         Dvar: DvarOptions.TextualInversion,
         Templates: Options.EffectiveTemplates,
         MaxGradientNorm: null,
@@ -65,7 +74,7 @@ public sealed partial class TextualInversion : PersonalizationMethod
     {
         Recipe = Options.Recipe,
         CenterCrop = Options.Recipe == TrainingRecipe.Authors,
-        EvaluationBatchSize = Options.Recipe == TrainingRecipe.Authors ? 4 : 8,
+        EvaluationBatchSize = Options.Recipe == TrainingRecipe.Authors ? PersonalizationDefaults.AuthorsEvaluationBatchSize : PersonalizationDefaults.PaperEvaluationBatchSize,
         OptimizerStepAfterStop = Options.Recipe == TrainingRecipe.Authors,
     };
 

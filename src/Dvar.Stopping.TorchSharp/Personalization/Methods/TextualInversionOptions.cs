@@ -28,7 +28,13 @@ public sealed record TextualInversionOptions
     /// naming) and the placeholder written into prompts is all of them, separated by spaces.
     /// </summary>
     /// <value>1 to 75. Default 1.</value>
-    public int NumVectors { get; init; } = 1;
+    public int NumVectors { get; init; } = DefaultNumVectors;
+
+    /// <summary>The default of <see cref="NumVectors"/>.</summary>
+    public const int DefaultNumVectors = 1;
+
+    /// <summary>The most vectors a token may have (<see cref="NumVectors"/>): a prompt holds 75 tokens.</summary>
+    public const int MaxVectors = OptionChecks.MaxVectors;
 
     /// <summary>The caption templates a trainer draws from: <see cref="PromptTemplateSet.Object"/> or <see cref="PromptTemplateSet.Style"/>, or one's own.</summary>
     /// <value>Default null: the recipe's, <see cref="PromptTemplateSet.AuthorsObject"/> (57) under <see cref="TrainingRecipe.Authors"/>

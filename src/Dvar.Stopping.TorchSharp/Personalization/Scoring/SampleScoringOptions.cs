@@ -14,7 +14,10 @@ public sealed record SampleScoringOptions
 
     /// <summary>Gets the number of steps between scorings.</summary>
     /// <value>At least 1. Default 50 (the authors' CLIP-s frequency).</value>
-    public int Every { get; init; } = 50;
+    public int Every { get; init; } = DefaultEvery;
+
+    /// <summary>The default of <see cref="Every"/>: the authors' CLIP-s frequency (<c>--sample_frequency 50</c>).</summary>
+    public const int DefaultEvery = 50;
 
     /// <summary>Gets the criterion fed with each scoring's <see cref="ConceptScores.TrainImage"/>, or null to only record the
     /// scores. With a criterion, the run also stops when it fires, and the artifacts are the parameters of the best-scoring

@@ -17,6 +17,18 @@ namespace Dvar.Stopping.TorchSharp.Personalization.Training;
 /// </remarks>
 public sealed record PersonalizationTrainerOptions
 {
+    /// <summary>The default of <see cref="TrainingSeed"/>.</summary>
+    public const long DefaultTrainingSeed = 0;
+
+    /// <summary>The default of <see cref="EvaluationSeed"/>.</summary>
+    public const long DefaultEvaluationSeed = 1;
+
+    /// <summary>The default of <see cref="EvaluationFrequency"/>: every step, as the paper.</summary>
+    public const int DefaultEvaluationFrequency = 1;
+
+    /// <summary>The default of <see cref="CheckpointInterval"/>: no periodic checkpoints (one is written on cancellation).</summary>
+    public const int DefaultCheckpointInterval = 0;
+
     /// <summary>The method, already attached to its pipeline (<see cref="PersonalizationMethod.Attach"/>).</summary>
     public required PersonalizationMethod Method { get; init; }
 
@@ -51,11 +63,11 @@ public sealed record PersonalizationTrainerOptions
 
     /// <summary>The seed of the training generator, which draws every training batch.</summary>
     /// <value>At least 0. Default 0.</value>
-    public long TrainingSeed { get; init; }
+    public long TrainingSeed { get; init; } = DefaultTrainingSeed;
 
     /// <summary>The seed of the evaluator's own generator.</summary>
     /// <value>At least 0. Default 1.</value>
-    public long EvaluationSeed { get; init; } = 1;
+    public long EvaluationSeed { get; init; } = DefaultEvaluationSeed;
 
     /// <summary>The number of items in the deterministic evaluation batch, or null for the method's
     /// (<see cref="PersonalizationDefaults.EvaluationBatchSize"/>: 4 under the authors' recipe, their code's default; 8 under diffusers', the paper's text).</summary>
@@ -64,7 +76,7 @@ public sealed record PersonalizationTrainerOptions
 
     /// <summary>Evaluate L_det (and ask the criterion) every this many steps; 0 never evaluates (a plain fixed-budget run).</summary>
     /// <value>At least 0. Default 1 (every step, as the paper).</value>
-    public int EvaluationFrequency { get; init; } = 1;
+    public int EvaluationFrequency { get; init; } = DefaultEvaluationFrequency;
 
     /// <summary>Which sources of randomness the evaluation batch keeps fixed.</summary>
     /// <value>Default <see cref="FrozenSources.All"/> (L_det).</value>
@@ -77,7 +89,7 @@ public sealed record PersonalizationTrainerOptions
 
     /// <summary>Write a checkpoint every this many steps (a checkpoint is always written on cancellation).</summary>
     /// <value>At least 0. Default 0 (no periodic checkpoints).</value>
-    public int CheckpointInterval { get; init; }
+    public int CheckpointInterval { get; init; } = DefaultCheckpointInterval;
 
     /// <summary>The weight w of the class items' loss with prior preservation: <c>loss = mse(instance) + w · mse(class)</c>.</summary>
     /// <value>A finite number at least 0; null (default) for the method's <see cref="PersonalizationDefaults.PriorLossWeight"/>
