@@ -48,38 +48,12 @@ public static class PromptTemplates
     /// <summary>The DVAR authors' 57 object templates, for learning a thing under <see cref="TrainingRecipe.Authors"/>.</summary>
     /// <remarks>
     /// Their <c>templates.py</c> lists 81 templates and removes repeats keeping the first occurrence
-    /// (<c>list(OrderedDict.fromkeys(...))</c>); this is the result, in order. The first 27 are <see cref="Object"/>; the rest
-    /// replace "a photo of" by "an illustration of" and "a depiction of".
+    /// (<c>list(OrderedDict.fromkeys(...))</c>); this is the result, in order: <see cref="Object"/>'s 27, then 30 that replace
+    /// "a photo of" by "an illustration of" and "a depiction of".
     /// </remarks>
     public static IReadOnlyList<string> AuthorsObject { get; } = Array.AsReadOnly(
     [
-        "a photo of a {}",
-        "a rendering of a {}",
-        "a cropped photo of the {}",
-        "the photo of a {}",
-        "a photo of a clean {}",
-        "a photo of a dirty {}",
-        "a dark photo of the {}",
-        "a photo of my {}",
-        "a photo of the cool {}",
-        "a close-up photo of a {}",
-        "a bright photo of the {}",
-        "a cropped photo of a {}",
-        "a photo of the {}",
-        "a good photo of the {}",
-        "a photo of one {}",
-        "a close-up photo of the {}",
-        "a rendition of the {}",
-        "a photo of the clean {}",
-        "a rendition of a {}",
-        "a photo of a nice {}",
-        "a good photo of a {}",
-        "a photo of the nice {}",
-        "a photo of the small {}",
-        "a photo of the weird {}",
-        "a photo of the large {}",
-        "a photo of a cool {}",
-        "a photo of a small {}",
+        .. Object,
         "an illustration of a {}",
         "an illustration of a clean {}",
         "an illustration of a dirty {}",
