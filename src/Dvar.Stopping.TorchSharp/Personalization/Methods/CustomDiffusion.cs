@@ -64,7 +64,7 @@ public sealed partial class CustomDiffusion : PersonalizationMethod
     /// images are optional, no flips, no augmentation, batch 8 and the evaluated weights. No centre crop under either (the authors'
     /// README: "remove --center_crop ... when using --method custom").
     /// </summary>
-    public override PersonalizationDefaults Defaults => new(
+    public override PersonalizationDefaults Defaults => new PersonalizationDefaults(
         LearningRate: DefaultLearningRate,
         BatchSize: DefaultBatchSize,
         MaxSteps: DefaultMaxSteps,
@@ -75,12 +75,9 @@ public sealed partial class CustomDiffusion : PersonalizationMethod
     {
         PriorLossWeight = Options.PriorLossWeight,
         PriorPreservationLearningRate = 1e-5 * 2 * 2,
-        Recipe = Options.Recipe,
         RequiresClassImages = Options.Recipe == TrainingRecipe.Authors,
         RescaleAugmentation = Options.Recipe == TrainingRecipe.Authors,
-        EvaluationBatchSize = Options.Recipe == TrainingRecipe.Authors ? PersonalizationDefaults.AuthorsEvaluationBatchSize : PersonalizationDefaults.PaperEvaluationBatchSize,
-        OptimizerStepAfterStop = Options.Recipe == TrainingRecipe.Authors,
-    };
+    }.ForRecipe(Options.Recipe);
 
     /// <summary>
     /// The modifier row, named <c>text_encoder.text_model.embeddings.trainable_token_rows_{k}</c>, then the key and value weights of

@@ -63,7 +63,7 @@ public sealed partial class DreamBoothLora : PersonalizationMethod
     /// no crop, diffusers' 27 templates, batch 8 and the evaluated weights. Prior loss weight
     /// <see cref="DreamBoothLoraOptions.PriorLossWeight"/>.
     /// </summary>
-    public override PersonalizationDefaults Defaults => new(
+    public override PersonalizationDefaults Defaults => new PersonalizationDefaults(
         LearningRate: DefaultLearningRate,
         BatchSize: DefaultBatchSize,
         MaxSteps: DefaultMaxSteps,
@@ -73,11 +73,8 @@ public sealed partial class DreamBoothLora : PersonalizationMethod
         RandomFlip: Options.Recipe == TrainingRecipe.Authors)
     {
         PriorLossWeight = Options.PriorLossWeight,
-        Recipe = Options.Recipe,
         CenterCrop = Options.Recipe == TrainingRecipe.Authors,
-        EvaluationBatchSize = Options.Recipe == TrainingRecipe.Authors ? PersonalizationDefaults.AuthorsEvaluationBatchSize : PersonalizationDefaults.PaperEvaluationBatchSize,
-        OptimizerStepAfterStop = Options.Recipe == TrainingRecipe.Authors,
-    };
+    }.ForRecipe(Options.Recipe);
 
     /// <summary>
     /// The token rows (when trained), named <c>text_encoder.text_model.embeddings.trainable_token_rows_{k}</c>, then every LoRA

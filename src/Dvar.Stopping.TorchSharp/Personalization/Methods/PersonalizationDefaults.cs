@@ -76,6 +76,17 @@ public sealed record PersonalizationDefaults(
     /// </value>
     public bool OptimizerStepAfterStop { get; init; }
 
+    /// <summary>These defaults with what every method's recipe sets alike: <see cref="Recipe"/>, the evaluation batch (the
+    /// authors' 4 or the paper's 8) and whether the optimizer steps once more after the stop (the authors' loop).</summary>
+    /// <param name="recipe">The recipe.</param>
+    /// <returns>The defaults for the recipe.</returns>
+    internal PersonalizationDefaults ForRecipe(TrainingRecipe recipe) => this with
+    {
+        Recipe = recipe,
+        EvaluationBatchSize = recipe == TrainingRecipe.Authors ? AuthorsEvaluationBatchSize : PaperEvaluationBatchSize,
+        OptimizerStepAfterStop = recipe == TrainingRecipe.Authors,
+    };
+
     /// <summary>How to load the concept's images for these defaults at a resolution.</summary>
     /// <param name="resolution">The side of the square training images (e.g. the pipeline's <c>DefaultImageSize</c>).</param>
     /// <returns>The options: the resolution, <see cref="CenterCrop"/>, and the decoded originals kept when

@@ -63,7 +63,7 @@ public sealed partial class TextualInversion : PersonalizationMethod
     /// data pipeline: no clipping and random flips under both; the authors' 57 templates, centre crop, evaluation batch 4 and one
     /// more step after the stop (<see cref="TrainingRecipe.Authors"/>), or diffusers' 27 templates, no crop, batch 8 and the evaluated
     /// weights (<see cref="TrainingRecipe.Diffusers"/>).</summary>
-    public override PersonalizationDefaults Defaults => new(
+    public override PersonalizationDefaults Defaults => new PersonalizationDefaults(
         LearningRate: DefaultLearningRate,
         BatchSize: DefaultBatchSize,
         MaxSteps: DefaultMaxSteps,
@@ -72,11 +72,8 @@ public sealed partial class TextualInversion : PersonalizationMethod
         MaxGradientNorm: null,
         RandomFlip: true)
     {
-        Recipe = Options.Recipe,
         CenterCrop = Options.Recipe == TrainingRecipe.Authors,
-        EvaluationBatchSize = Options.Recipe == TrainingRecipe.Authors ? PersonalizationDefaults.AuthorsEvaluationBatchSize : PersonalizationDefaults.PaperEvaluationBatchSize,
-        OptimizerStepAfterStop = Options.Recipe == TrainingRecipe.Authors,
-    };
+    }.ForRecipe(Options.Recipe);
 
     /// <summary>One parameter: the token rows [NumVectors, hidden], named <c>text_encoder.text_model.embeddings.trainable_token_rows_{k}</c>.</summary>
     public override IReadOnlyList<(string Name, Parameter Parameter)> TrainableParameters => _trainable;
