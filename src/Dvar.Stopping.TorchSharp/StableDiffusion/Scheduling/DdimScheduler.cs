@@ -87,20 +87,8 @@ public sealed class DdimScheduler : IDisposable
     /// <exception cref="ArgumentOutOfRangeException">N is outside [1, T], or the largest timestep would reach T.</exception>
     public IReadOnlyList<int> SetTimesteps(int numInferenceSteps)
     {
-        var steps = Config.NumTrainTimesteps;
-        ArgumentOutOfRangeException.ThrowIfLessThan(numInferenceSteps, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(numInferenceSteps, steps);
         var timesteps = InferenceTimesteps.Ascending(Config, numInferenceSteps);
         Array.Reverse(timesteps);
-
-        if (timesteps[0] >= steps)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(numInferenceSteps),
-                numInferenceSteps,
-                $"With steps_offset = {Config.StepsOffset} the first timestep would be {timesteps[0]}, outside [0, {steps}).");
-        }
-
         _timesteps = timesteps;
         return timesteps;
     }

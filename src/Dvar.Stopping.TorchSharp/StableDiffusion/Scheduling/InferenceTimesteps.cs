@@ -1,3 +1,4 @@
+
 namespace Dvar.Stopping.TorchSharp.StableDiffusion.Scheduling;
 
 /// <summary>The timesteps an inference scheduler visits, shared by <see cref="DdimScheduler"/> and <see cref="PndmScheduler"/>.</summary>
@@ -9,9 +10,28 @@ internal static class InferenceTimesteps
     /// <summary>The N inference timesteps in ascending order, per <c>timestep_spacing</c>, computed as diffusers does with numpy
     /// (float64 <c>arange</c>/<c>linspace</c>, round half to even).</summary>
     /// <param name="config">The scheduler config: <c>num_train_timesteps</c>, <c>timestep_spacing</c>, <c>steps_offset</c>.</param>
-    /// <param name="n">N, at least 1.</param>
-    /// <returns>The timesteps (not checked against [0, T)).</returns>
-    public static int[] Ascending(DdpmSchedulerConfig config, int n)
+    /// <param name="numInferenceSteps">N, in [1, T].</param>
+    /// <returns>The timesteps, each in [0, T).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">N is outside [1, T], or a timestep would fall outside [0, T) (leading
+    /// spacing with <c>steps_offset</c> &gt; 0 and N near T).</exception>
+    public static int[] Ascending(DdpmSchedulerConfig config, int numInferenceSteps)
+    {
+        var steps = config.NumTrainTimesteps;
+        ArgumentOutOfRangeException.ThrowIfLessThan(numInferenceSteps, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(numInferenceSteps, steps);
+        var ascending = Spaced(config, numInferenceSteps);
+        if (ascending.Any(t => t < 0 || t >= steps))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(numInferenceSteps),
+                numInferenceSteps,
+                $"With timestep_spacing {SnakeCaseEnumJsonConverter<TimestepSpacing>.NameOf(config.TimestepSpacing)} and steps_offset = {config.StepsOffset} a timestep would be {ascending.Max()}, outside [0, {steps}).");
+        }
+
+        return ascending;
+    }
+
+    private static int[] Spaced(DdpmSchedulerConfig config, int n)
     {
         var steps = config.NumTrainTimesteps;
         switch (config.TimestepSpacing)

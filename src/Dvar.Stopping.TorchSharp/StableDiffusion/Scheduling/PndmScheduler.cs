@@ -110,17 +110,7 @@ public sealed class PndmScheduler : IDisposable
     /// <c>steps_offset</c> &gt; 0 and N near T).</exception>
     public IReadOnlyList<int> SetTimesteps(int numInferenceSteps)
     {
-        var steps = Config.NumTrainTimesteps;
-        ArgumentOutOfRangeException.ThrowIfLessThan(numInferenceSteps, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(numInferenceSteps, steps);
         var ascending = InferenceTimesteps.Ascending(Config, numInferenceSteps);
-        if (ascending.Any(t => t < 0 || t >= steps))
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(numInferenceSteps),
-                numInferenceSteps,
-                $"With timestep_spacing {SnakeCaseEnumJsonConverter<TimestepSpacing>.NameOf(Config.TimestepSpacing)} and steps_offset = {Config.StepsOffset} a timestep would be {ascending.Max()}, outside [0, {steps}).");
-        }
 
         // PLMS order: the ascending list with its second-to-last entry repeated, reversed:
         // t_{N−1}, t_{N−2}, t_{N−2}, t_{N−3}, ..., t_0.
