@@ -29,11 +29,17 @@ public sealed class ReferenceCoverageTests
         {
             int window = 2 + (random.Next(256) % 60);
             int seed = random.Next(256);
-            var (criterion, reference, threshold) = kind switch
+            double threshold = kind switch
             {
-                "dvar" => Case(new DvarCriterion(new DvarOptions { Window = window, Threshold = ((seed % 99) + 1) / 100.0 }), DvarReference.Run(trace.Values, window, ((seed % 99) + 1) / 100.0), ((seed % 99) + 1) / 100.0),
-                "hall" => Case(new HallCriterion(new HallOptions { Window = window, Threshold = ((seed % 50) + 1) / 100.0 }), HallReference.Run(trace.Values, window, ((seed % 50) + 1) / 100.0), ((seed % 50) + 1) / 100.0),
-                _ => Case(new TrendCriterion(new TrendOptions { Window = window, Threshold = Math.Pow(10, -(seed % 12)) }), TrendReference.Run(trace.Values, window, Math.Pow(10, -(seed % 12))), Math.Pow(10, -(seed % 12))),
+                "dvar" => ((seed % 99) + 1) / 100.0,
+                "hall" => ((seed % 50) + 1) / 100.0,
+                _ => Math.Pow(10, -(seed % 12)),
+            };
+            var (criterion, reference) = kind switch
+            {
+                "dvar" => ((IStoppingCriterion)new DvarCriterion(new DvarOptions { Window = window, Threshold = threshold }), DvarReference.Run(trace.Values, window, threshold)),
+                "hall" => (new HallCriterion(new HallOptions { Window = window, Threshold = threshold }), HallReference.Run(trace.Values, window, threshold)),
+                _ => (new TrendCriterion(new TrendOptions { Window = window, Threshold = threshold }), TrendReference.Run(trace.Values, window, threshold)),
             };
 
             int compared = ReferenceAssert.Matches(criterion, trace.Values, reference, threshold);
@@ -45,7 +51,4 @@ public sealed class ReferenceCoverageTests
         Assert.True(whole >= Cases * 9 / 10, $"{kind}: only {whole} of {Cases} cases were compared to the end of the trace.");
         Assert.True(fired >= Cases / 20, $"{kind}: only {fired} of {Cases} compared cases reached a stop.");
     }
-
-    private static (IStoppingCriterion Criterion, ReferenceStep[] Reference, double Threshold) Case(IStoppingCriterion criterion, ReferenceStep[] reference, double threshold) =>
-        (criterion, reference, threshold);
 }
