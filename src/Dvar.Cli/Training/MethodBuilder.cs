@@ -29,6 +29,7 @@ internal static class MethodBuilder
         ["EvaluationSeed"] = "--eval-seed",
         ["EvaluationBatchSize"] = "--eval-batch-size",
         ["EvaluationFrequency"] = "--eval-every",
+        ["EvaluationMethod"] = "--eval-dtype",
         ["CheckpointInterval"] = "--checkpoint-every",
         ["Data"] = "--resolution",
         ["Resolution"] = "--resolution",

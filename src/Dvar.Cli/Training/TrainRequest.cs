@@ -60,6 +60,10 @@ internal sealed record TrainRequest
     /// <summary><c>--eval-every</c>.</summary>
     public int? EvaluationFrequency { get; init; }
 
+    /// <summary><c>--eval-dtype</c>: the weights' type of the pipeline L_det is computed on, or null for the default
+    /// (<see cref="EvaluationCopy.EvaluationDtype"/>).</summary>
+    public ModelDtype? EvaluationDtype { get; init; }
+
     /// <summary><c>--criterion</c>, or null for DVAR with the method's preset.</summary>
     public CriterionKind? Criterion { get; init; }
 
@@ -176,6 +180,12 @@ internal sealed record TrainRequest
             TrainOptionBinding.Of(CliOptions.Number<long>("--seed", $"The training generator's seed (default {Inv(PersonalizationTrainerOptions.DefaultTrainingSeed)})."), (r, v) => r with { Seed = v }),
             TrainOptionBinding.Of(CliOptions.Number<long>("--eval-seed", $"The evaluator's seed, which fixes the evaluation batch (default {Inv(PersonalizationTrainerOptions.DefaultEvaluationSeed)})."), (r, v) => r with { EvaluationSeed = v }),
             TrainOptionBinding.Of(CliOptions.Number<int>("--eval-batch-size", $"Items in the deterministic evaluation batch (default: the recipe's, {Inv(PersonalizationDefaults.AuthorsEvaluationBatchSize)} for authors (their code), {Inv(PersonalizationDefaults.PaperEvaluationBatchSize)} for diffusers (the paper's text))."), (r, v) => r with { EvaluationBatchSize = v }),
+            TrainOptionBinding.Of(
+                CliOptions.Choice(
+                    "--eval-dtype",
+                    "Compute L_det on a second copy of the model in this type when it differs from --dtype: float32, float16 or bfloat16 (default: float32 on the CPU, where a bfloat16 L_det moved DVAR's stop, docs/performance.md; --dtype on a GPU, where the copy may not fit). The copy costs its memory again (SD1.5 in float32: about 4 GB).",
+                    new Dictionary<string, ModelDtype?> { ["float32"] = ModelDtype.Float32, ["float16"] = ModelDtype.Float16, ["bfloat16"] = ModelDtype.BFloat16 }),
+                (r, v) => r with { EvaluationDtype = v }),
             TrainOptionBinding.Of(CliOptions.Number<int>("--eval-every", $"Evaluate L_det and ask the criterion every F steps; 0 never (a plain fixed-budget run). Default {Inv(PersonalizationTrainerOptions.DefaultEvaluationFrequency)}."), (r, v) => r with { EvaluationFrequency = v }),
         ],
         Trailing:

@@ -57,12 +57,14 @@ internal static class TrainRunner
         using var method = Guarded(() => MethodBuilder.Create(request, templates));
         Guarded(() => method.Attach(pipeline));
         using var data = LoadConcept(request, pipeline, method, templates ?? method.Defaults.Templates);
+
         WarnAboutLongPrompts(pipeline, data, error, command);
         var kind = request.Criterion ?? CriterionKind.Dvar;
         var criterion = CriterionFactory.Create(kind, request.CriterionParameters, method.Defaults.Dvar, ClipSPreset(request.Method));
+        using var evaluation = EvaluationCopy.Load(request, templates, evaluates: request.EvaluationFrequency is > 0 || (request.EvaluationFrequency is null && kind != CriterionKind.ClipS));
         using var clip = request.Clip is { } clipFolder ? MetricLoader.LoadClip(clipFolder, request.Model) : null;
         using var scorer = clip is null ? null : Guarded(() => new ConceptScorer(clip, data, ScorerOptions(request, method)));
-        var options = Options(request, method, data, criterion, kind == CriterionKind.ClipS, scorer);
+        var options = Options(request, method, data, criterion, kind == CriterionKind.ClipS, scorer) with { EvaluationMethod = evaluation?.Method };
         var line = new ProgressLine(error, session.ProgressIsTerminal);
         var display = new TrainingProgressDisplay(line, request.ProgressEvery, CriterionFactory.NameOf(kind), ShownThreshold(kind, request.CriterionParameters, method, request.Method));
         var trainer = Guarded(() => new PersonalizationTrainer(options, logger, display));

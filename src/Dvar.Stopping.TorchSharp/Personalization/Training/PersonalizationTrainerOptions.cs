@@ -78,6 +78,15 @@ public sealed record PersonalizationTrainerOptions
     /// <value>At least 0. Default 1 (every step, as the paper).</value>
     public int EvaluationFrequency { get; init; } = DefaultEvaluationFrequency;
 
+    /// <summary>A second instance of the method on which L_det is computed instead of <see cref="Method"/>: mixed precision
+    /// that trains with the frozen models in bfloat16 or float16 and evaluates L_det on the same models in float32, so the
+    /// stopping decision does not see the low-precision rounding.</summary>
+    /// <value>Null (default) evaluates on <see cref="Method"/>. Otherwise an instance of the same method type with the same
+    /// placeholder and trainable parameters of the same names and shapes, attached to its own pipeline of the same model (in
+    /// another dtype); the trainer copies <see cref="Method"/>'s trainable parameters into it before every evaluation and never
+    /// trains, saves or disposes it. Its pipeline encodes the evaluation images itself.</value>
+    public PersonalizationMethod? EvaluationMethod { get; init; }
+
     /// <summary>Which sources of randomness the evaluation batch keeps fixed.</summary>
     /// <value>Default <see cref="FrozenSources.All"/> (L_det).</value>
     public FrozenSources FrozenSources { get; init; } = FrozenSources.All;
@@ -197,6 +206,12 @@ public sealed record PersonalizationTrainerOptions
         }
 
         Guard.AtLeast(EvaluationFrequency, 0, nameof(EvaluationFrequency));
+        if (EvaluationMethod is not null)
+        {
+            TrainedParameterCopy.Validate(Method, EvaluationMethod, nameof(EvaluationMethod));
+            RescaleAugmentation.CheckOriginals(EvaluationMethod, Data, nameof(Data));
+        }
+
         DeterministicEvaluatorOptions.ValidateSources(FrozenSources, nameof(FrozenSources));
         Guard.AtLeast(CheckpointInterval, 0, nameof(CheckpointInterval));
         Guard.NonNegativeFinite(EffectivePriorLossWeight, nameof(PriorLossWeight));

@@ -43,8 +43,10 @@ internal sealed class TrainingSession : IDisposable
         Parameters = [.. Method.TrainableParameters.Select(p => p.Parameter)];
         Optimizer = optim.AdamW(Parameters, options.EffectiveLearningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 1e-2);
         Monitor = new StoppingMonitor(options.Criterion ?? new DvarCriterion(Method.Defaults.Dvar), options.Monitor, logger);
+        // A separate evaluation method has its own pipeline, whose VAE encodes the evaluation images itself.
         Evaluator = options.EvaluationFrequency > 0
-            ? new DeterministicEvaluator(Method, data, options.EvaluatorOptions, _instances, logger)
+            ? new DeterministicEvaluator(
+                options.EvaluationMethod ?? Method, data, options.EvaluatorOptions, options.EvaluationMethod is null ? _instances : null, logger)
             : null;
         Scoring = options.Scoring is { } scoring ? new ScoreTracker(scoring, Method) : null;
     }
@@ -124,13 +126,19 @@ internal sealed class TrainingSession : IDisposable
         }
     }
 
-    /// <summary>Evaluates the current parameters and feeds L_det to the monitor as <see cref="Step"/>.</summary>
+    /// <summary>Evaluates the current parameters (on <see cref="PersonalizationTrainerOptions.EvaluationMethod"/> after copying
+    /// them there, when set) and feeds L_det to the monitor as <see cref="Step"/>.</summary>
     /// <returns>The criterion's decision.</returns>
     public StopDecision Observe()
     {
         _evaluationClock.Start();
         try
         {
+            if (Options.EvaluationMethod is { } evaluated)
+            {
+                TrainedParameterCopy.Copy(Method, evaluated);
+            }
+
             // Not cancellable: a step and its evaluation complete together, so a checkpoint never splits them.
             return Monitor.Observe(Step, LastTrainingLoss, Evaluator!, CancellationToken.None);
         }

@@ -1,0 +1,173 @@
+using System.Globalization;
+using Dvar.Stopping.Criteria;
+using Dvar.Stopping.TorchSharp.Personalization.Evaluation;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
+using Dvar.Stopping.TorchSharp.Personalization.Training;
+using Dvar.Stopping.TorchSharp.Serialization;
+using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
+using Dvar.Testing;
+using static TorchSharp.torch;
+
+namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Training;
+
+/// <summary><see cref="PersonalizationTrainerOptions.EvaluationMethod"/>: L_det computed on a second copy of the model (the
+/// float32 evaluation of a bfloat16 run).</summary>
+public class EvaluationMethodTests
+{
+    private const int Steps = 4;
+    private const long EvaluationSeed = 5;
+
+    public static TheoryData<string> Methods => ["textual-inversion", "dreambooth-lora", "custom-diffusion"];
+
+    /// <summary>Two float32 copies hold the same parameters after every copy, so a run that evaluates on the second copy must
+    /// log exactly the L_det of a run that evaluates on the trained copy; a parameter the copy missed keeps its initial
+    /// value there and changes the trace.</summary>
+    [Theory]
+    [MemberData(nameof(Methods))]
+    public void Train_EvaluationMethodOfTheSameDtype_LogsTheSameDeterministicLossAsEvaluatingTheTrainedMethod(string name)
+    {
+        var plain = DeterministicLosses(name, evaluationDtype: null);
+        var copied = DeterministicLosses(name, evaluationDtype: ScalarType.Float32);
+
+        Assert.Equal(Steps + 1, plain.Length);
+        Assert.True(plain.Distinct().Count() > 1, "L_det never moved: the run trains nothing the evaluation sees.");
+        Assert.Equal(plain, copied);
+    }
+
+    /// <summary>A bfloat16 run evaluated in float32 reports, at its last step, the L_det that a float32 pipeline computes
+    /// afresh for the embedding the run saved; evaluated in bfloat16 it reports another number.</summary>
+    [Fact]
+    public void Train_BFloat16WithFloat32Evaluation_ReportsTheFloat32LossOfTheSavedEmbedding()
+    {
+        using var folder = new TemporaryFolder();
+        double float32Evaluated = TrainTextualInversion(folder, "f32", ScalarType.Float32, out string artifact);
+        double bfloat16Evaluated = TrainTextualInversion(folder, "bf16", evaluationDtype: null, out _);
+
+        using var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
+        using var method = NewMethod("textual-inversion");
+        method.Attach(pipeline);
+        using (no_grad())
+        {
+            using var saved = SafetensorsFile.ReadAll(artifact)["<toy>"];
+            ((TextualInversion)method).Embeddings!.copy_(saved);
+        }
+
+        using var data = TinyConcept.Create(folder, placeholder: method.Placeholder);
+        using var evaluator = new DeterministicEvaluator(method, data, new DeterministicEvaluatorOptions { BatchSize = 4, Seed = EvaluationSeed });
+        double expected = evaluator.Evaluate();
+
+        Assert.Equal(expected, float32Evaluated);
+        Assert.NotEqual(expected, bfloat16Evaluated);
+    }
+
+    [Fact]
+    public void Validate_EvaluationMethodThatCannotMirrorTheTrainedOne_IsRefusedNamingTheOption()
+    {
+        using var folder = new TemporaryFolder();
+        using var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
+        using var other = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
+        using var method = NewMethod("textual-inversion");
+        method.Attach(pipeline);
+        using var data = TinyConcept.Create(folder, placeholder: method.Placeholder);
+        var options = new PersonalizationTrainerOptions { Method = method, Data = data, OutputFolder = folder.Path };
+
+        using var unattached = NewMethod("textual-inversion");
+        using var twoVectors = new TextualInversion(new TextualInversionOptions { Recipe = TrainingRecipe.Diffusers, Token = "<toy>", InitializerToken = "toy", NumVectors = 2 });
+        twoVectors.Attach(other);
+        using var otherPipelineForKind = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
+        using var otherKind = new DreamBoothLora(new DreamBoothLoraOptions { Recipe = TrainingRecipe.Diffusers, Token = "<toy>", InitializerToken = "toy" });
+        otherKind.Attach(otherPipelineForKind);
+        using var samePipeline = new TextualInversion(new TextualInversionOptions { Recipe = TrainingRecipe.Diffusers, Token = "<other>", InitializerToken = "toy" });
+        samePipeline.Attach(pipeline);
+
+        (PersonalizationMethod Candidate, string Says)[] cases =
+        [
+            (method, "not the trained method itself"),
+            (unattached, "is not attached"),
+            (samePipeline, "trained method's own pipeline"),
+            (otherKind, "it must be the trained method's kind, textual-inversion"),
+            (twoVectors, "placeholder '<toy> <toy"),
+        ];
+        foreach (var (candidate, says) in cases)
+        {
+            var e = Assert.Throws<ArgumentException>(() => new PersonalizationTrainer(options with { EvaluationMethod = candidate }));
+            Assert.Equal(nameof(PersonalizationTrainerOptions.EvaluationMethod), e.ParamName);
+            Assert.Contains(says, e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Validate_EvaluationMethodWithOtherParameterShapes_IsRefusedNamingBothShapes()
+    {
+        using var folder = new TemporaryFolder();
+        using var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
+        using var other = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
+        using var method = new DreamBoothLora(new DreamBoothLoraOptions { Recipe = TrainingRecipe.Diffusers, Token = "<toy>", InitializerToken = "toy", Rank = 4 });
+        method.Attach(pipeline);
+        using var rank2 = new DreamBoothLora(new DreamBoothLoraOptions { Recipe = TrainingRecipe.Diffusers, Token = "<toy>", InitializerToken = "toy", Rank = 2 });
+        rank2.Attach(other);
+        using var data = TinyConcept.Create(folder, placeholder: method.Placeholder);
+        var options = new PersonalizationTrainerOptions { Method = method, Data = data, OutputFolder = folder.Path, EvaluationMethod = rank2 };
+
+        var e = Assert.Throws<ArgumentException>(() => new PersonalizationTrainer(options));
+
+        Assert.Equal(nameof(PersonalizationTrainerOptions.EvaluationMethod), e.ParamName);
+        var (name, parameter) = method.TrainableParameters.First(p => p.Parameter.shape.Contains(4));
+        Assert.Contains($"'{name}' [{string.Join(", ", parameter.shape)}]", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"[{string.Join(", ", parameter.shape.Select(d => d == 4 ? 2 : d))}]", e.Message, StringComparison.Ordinal);
+    }
+
+    private static PersonalizationMethod NewMethod(string name) => name switch
+    {
+        "textual-inversion" => new TextualInversion(new TextualInversionOptions { Recipe = TrainingRecipe.Diffusers, Token = "<toy>", InitializerToken = "toy" }),
+        "dreambooth-lora" => new DreamBoothLora(new DreamBoothLoraOptions { Recipe = TrainingRecipe.Diffusers, Token = "<toy>", InitializerToken = "toy" }),
+        _ => new CustomDiffusion(new CustomDiffusionOptions { Recipe = TrainingRecipe.Diffusers, ModifierToken = "<toy>", InitializerToken = "toy" }),
+    };
+
+    /// <summary>Trains <see cref="Steps"/> steps of a method in float32 and returns the L_det of steps 0..Steps.</summary>
+    private static double[] DeterministicLosses(string name, ScalarType? evaluationDtype)
+    {
+        using var folder = new TemporaryFolder();
+        using var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
+        using var method = NewMethod(name);
+        method.Attach(pipeline);
+        using var evaluationPipeline = evaluationDtype is { } dtype ? StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny, dtype: dtype) : null;
+        using var evaluationMethod = evaluationPipeline is null ? null : NewMethod(name);
+        evaluationMethod?.Attach(evaluationPipeline!);
+        using var data = TinyConcept.Create(folder, placeholder: method.Placeholder);
+        var result = new PersonalizationTrainer(Options(method, data, folder, "out", evaluationMethod)).Train();
+        return [.. TrainerRun.History(result).TrimEnd('\n').Split('\n').Skip(1).Select(r => double.Parse(r.Split(',')[2], CultureInfo.InvariantCulture))];
+    }
+
+    /// <summary>Trains Textual Inversion with the frozen models in bfloat16, evaluating on a copy in <paramref name="evaluationDtype"/>
+    /// (null: on the bfloat16 pipeline), and returns the last L_det.</summary>
+    private static double TrainTextualInversion(TemporaryFolder folder, string output, ScalarType? evaluationDtype, out string artifact)
+    {
+        using var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny, dtype: ScalarType.BFloat16);
+        using var method = NewMethod("textual-inversion");
+        method.Attach(pipeline);
+        using var evaluationPipeline = evaluationDtype is { } dtype ? StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny, dtype: dtype) : null;
+        using var evaluationMethod = evaluationPipeline is null ? null : NewMethod("textual-inversion");
+        evaluationMethod?.Attach(evaluationPipeline!);
+        using var data = TinyConcept.Create(folder, placeholder: method.Placeholder);
+        var result = new PersonalizationTrainer(Options(method, data, folder, output, evaluationMethod)).Train();
+        artifact = result.ArtifactPaths[0];
+        return result.FinalDeterministicLoss!.Value;
+    }
+
+    private static PersonalizationTrainerOptions Options(
+        PersonalizationMethod method, Dvar.Stopping.TorchSharp.Personalization.Data.ConceptData data, TemporaryFolder folder, string output, PersonalizationMethod? evaluationMethod) => new()
+    {
+        Method = method,
+        Data = data,
+        OutputFolder = Path.Combine(folder.Path, output),
+        MaxSteps = Steps,
+        LearningRate = 0.05,
+        BatchSize = 2,
+        EvaluationBatchSize = 4,
+        TrainingSeed = 3,
+        EvaluationSeed = EvaluationSeed,
+        Criterion = new FixedBudgetCriterion(new FixedBudgetOptions { Budget = 100 }),
+        EvaluationMethod = evaluationMethod,
+    };
+}
