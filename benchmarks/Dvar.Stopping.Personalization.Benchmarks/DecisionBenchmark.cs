@@ -28,8 +28,9 @@ internal static class DecisionBenchmark
 
     private static readonly DvarOptions Dvar = new() { Window = 100, Threshold = 0.15 };
 
-    /// <summary>One configuration: the frozen models' dtype, the L_det batch and the evaluation frequency.</summary>
-    private sealed record Config(string Name, ScalarType Dtype, int EvaluationBatch, int Every);
+    /// <summary>One configuration: the frozen models' dtype, the L_det batch and the evaluation frequency, and the dtype of the
+    /// second pipeline L_det is computed on (null: the training pipeline).</summary>
+    private sealed record Config(string Name, ScalarType Dtype, int EvaluationBatch, int Every, ScalarType? EvaluationDtype = null);
 
     /// <summary>One run's outcome: its stop step (null at the budget) and the L_det of every evaluated step.</summary>
     private sealed record Run(long? Stop, SortedDictionary<long, double> Trace, double Seconds);
@@ -40,13 +41,15 @@ internal static class DecisionBenchmark
         [
             new("float32, L_det batch 4, every step (reference)", ScalarType.Float32, 4, 1),
             new("bfloat16 frozen weights, L_det batch 4, every step", ScalarType.BFloat16, 4, 1),
+            new("bfloat16 frozen weights, L_det in float32, batch 4, every step", ScalarType.BFloat16, 4, 1, ScalarType.Float32),
             new("float32, L_det batch 8, every step", ScalarType.Float32, 8, 1),
             new("float32, L_det batch 4, every 2nd step", ScalarType.Float32, 4, 2),
             new("float32, L_det batch 8, every 2nd step", ScalarType.Float32, 8, 2),
+            new("bfloat16 frozen weights, L_det in float32, batch 4, every 2nd step", ScalarType.BFloat16, 4, 2, ScalarType.Float32),
         ];
         if (options.Decision == "tiny")
         {
-            configs = configs[..2];
+            configs = configs[..3];
         }
 
         var rows = new List<string>();
@@ -59,7 +62,7 @@ internal static class DecisionBenchmark
                 var run = job(config);
                 log.WriteLine($"  {jobName} | {config.Name}: stop {Text(run.Stop)} ({run.Seconds:F1} s); {MachineInfo.LoadAverage()}");
                 reference ??= run;
-                if (config.Dtype == ScalarType.Float32 && config.EvaluationBatch == 8 && config.Every == 1)
+                if (config.Dtype == ScalarType.Float32 && config.EvaluationBatch == 8 && config.Every == 1 && config.EvaluationDtype is null)
                 {
                     batch8 = run;
                 }
@@ -91,7 +94,7 @@ internal static class DecisionBenchmark
             try
             {
                 yield return ("tiny textual-inversion synthetic", config => Train(
-                    () => StableDiffusionPipeline.FromPretrained(Path.Combine(options.Fixtures, "sd-tiny"), CPU, config.Dtype),
+                    dtype => StableDiffusionPipeline.FromPretrained(Path.Combine(options.Fixtures, "sd-tiny"), CPU, dtype),
                     () => new TextualInversion(new TextualInversionOptions { Recipe = TrainingRecipe.Diffusers, Token = "<bench>", InitializerToken = "toy" }),
                     method => new ConceptData(ConceptImages.Load(images, new ConceptImageOptions { Resolution = 32 }), method.Defaults.Templates, method.Placeholder),
                     learningRate: null,
@@ -128,7 +131,7 @@ internal static class DecisionBenchmark
                 {
                     string folder = Path.Combine(photos, concept.Name);
                     yield return ($"demo {method} {concept.Name}", config => Train(
-                        () => StableDiffusionPipeline.FromPretrained(DemoAssets.PipelineFolder(assets), CPU, config.Dtype),
+                        dtype => StableDiffusionPipeline.FromPretrained(DemoAssets.PipelineFolder(assets), CPU, dtype),
                         () => method == "textual-inversion"
                             ? new TextualInversion(new TextualInversionOptions { Recipe = TrainingRecipe.Diffusers, Token = concept.Token, InitializerToken = ToyVocabulary.GenericNoun, Templates = templates })
                             : new CustomDiffusion(new CustomDiffusionOptions { Recipe = TrainingRecipe.Diffusers, ModifierToken = concept.Token, InitializerToken = ToyVocabulary.GenericNoun, Templates = templates }),
@@ -146,12 +149,15 @@ internal static class DecisionBenchmark
     }
 
     private static Run Train(
-        Func<StableDiffusionPipeline> pipelineFactory, Func<PersonalizationMethod> methodFactory, Func<PersonalizationMethod, ConceptData> dataFactory,
+        Func<ScalarType, StableDiffusionPipeline> pipelineFactory, Func<PersonalizationMethod> methodFactory, Func<PersonalizationMethod, ConceptData> dataFactory,
         double? learningRate, int? batchSize, Config config)
     {
-        using var pipeline = pipelineFactory();
+        using var pipeline = pipelineFactory(config.Dtype);
         using var method = methodFactory();
         method.Attach(pipeline);
+        using var evaluationPipeline = config.EvaluationDtype is { } evaluationDtype ? pipelineFactory(evaluationDtype) : null;
+        using var evaluationMethod = evaluationPipeline is null ? null : methodFactory();
+        evaluationMethod?.Attach(evaluationPipeline!);
         using var data = dataFactory(method);
         string output = Directory.CreateTempSubdirectory("dvar-bench-decision-").FullName;
         try
@@ -168,6 +174,7 @@ internal static class DecisionBenchmark
                 EvaluationBatchSize = config.EvaluationBatch,
                 EvaluationFrequency = config.Every,
                 Criterion = new DvarCriterion(config.Every == 1 ? Dvar : Dvar with { Window = Dvar.Window / config.Every }),
+                EvaluationMethod = evaluationMethod,
             };
             options = options with { LearningRate = learningRate, BatchSize = batchSize ?? options.BatchSize };
             var watch = System.Diagnostics.Stopwatch.StartNew();
