@@ -128,31 +128,30 @@ public class EvaluationMethodTests
     private static double[] DeterministicLosses(string name, ScalarType? evaluationDtype)
     {
         using var folder = new TemporaryFolder();
-        using var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
-        using var method = NewMethod(name);
-        method.Attach(pipeline);
-        using var evaluationPipeline = evaluationDtype is { } dtype ? StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny, dtype: dtype) : null;
-        using var evaluationMethod = evaluationPipeline is null ? null : NewMethod(name);
-        evaluationMethod?.Attach(evaluationPipeline!);
-        using var data = TinyConcept.Create(folder, placeholder: method.Placeholder);
-        var result = new PersonalizationTrainer(Options(method, data, folder, "out", evaluationMethod)).Train();
+        var result = Train(name, ScalarType.Float32, evaluationDtype, folder, "out");
         return [.. TrainerRun.History(result).TrimEnd('\n').Split('\n').Skip(1).Select(r => double.Parse(r.Split(',')[2], CultureInfo.InvariantCulture))];
     }
 
-    /// <summary>Trains Textual Inversion with the frozen models in bfloat16, evaluating on a copy in <paramref name="evaluationDtype"/>
-    /// (null: on the bfloat16 pipeline), and returns the last L_det.</summary>
+    /// <summary>Trains Textual Inversion with the frozen models in bfloat16 and returns the last L_det.</summary>
     private static double TrainTextualInversion(TemporaryFolder folder, string output, ScalarType? evaluationDtype, out string artifact)
     {
-        using var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny, dtype: ScalarType.BFloat16);
-        using var method = NewMethod("textual-inversion");
-        method.Attach(pipeline);
-        using var evaluationPipeline = evaluationDtype is { } dtype ? StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny, dtype: dtype) : null;
-        using var evaluationMethod = evaluationPipeline is null ? null : NewMethod("textual-inversion");
-        evaluationMethod?.Attach(evaluationPipeline!);
-        using var data = TinyConcept.Create(folder, placeholder: method.Placeholder);
-        var result = new PersonalizationTrainer(Options(method, data, folder, output, evaluationMethod)).Train();
+        var result = Train("textual-inversion", ScalarType.BFloat16, evaluationDtype, folder, output);
         artifact = result.ArtifactPaths[0];
         return result.FinalDeterministicLoss!.Value;
+    }
+
+    /// <summary>Trains <see cref="Steps"/> steps with the frozen models in <paramref name="dtype"/>, evaluating on a second copy in
+    /// <paramref name="evaluationDtype"/> (null: on the trained pipeline).</summary>
+    private static TrainingResult Train(string name, ScalarType dtype, ScalarType? evaluationDtype, TemporaryFolder folder, string output)
+    {
+        using var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny, dtype: dtype);
+        using var method = NewMethod(name);
+        method.Attach(pipeline);
+        using var evaluationPipeline = evaluationDtype is { } other ? StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny, dtype: other) : null;
+        using var evaluationMethod = evaluationPipeline is null ? null : NewMethod(name);
+        evaluationMethod?.Attach(evaluationPipeline!);
+        using var data = TinyConcept.Create(folder, placeholder: method.Placeholder);
+        return new PersonalizationTrainer(Options(method, data, folder, output, evaluationMethod)).Train();
     }
 
     private static PersonalizationTrainerOptions Options(
