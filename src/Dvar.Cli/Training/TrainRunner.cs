@@ -62,6 +62,13 @@ internal static class TrainRunner
         var kind = request.Criterion ?? CriterionKind.Dvar;
         var criterion = CriterionFactory.Create(kind, request.CriterionParameters, method.Defaults.Dvar, ClipSPreset(request.Method));
         using var evaluation = EvaluationCopy.Load(request, templates, evaluates: request.EvaluationFrequency is > 0 || (request.EvaluationFrequency is null && kind != CriterionKind.ClipS));
+        if (evaluation is not null && request.EvaluationDtype is null)
+        {
+            // A default that loads the model a second time says so: it costs the memory of a float32 copy.
+            string dtype = request.Model.Dtype.ToString().ToLowerInvariant();
+            error.WriteLine($"{command}: computing L_det on a float32 copy of the model, the CPU default with --dtype {dtype} that keeps DVAR's decision (--eval-dtype {dtype} evaluates on the training copy instead).");
+        }
+
         using var clip = request.Clip is { } clipFolder ? MetricLoader.LoadClip(clipFolder, request.Model) : null;
         using var scorer = clip is null ? null : Guarded(() => new ConceptScorer(clip, data, ScorerOptions(request, method)));
         var options = Options(request, method, data, criterion, kind == CriterionKind.ClipS, scorer) with { EvaluationMethod = evaluation?.Method };

@@ -37,6 +37,22 @@ public sealed class TrainEvalDtypeTests
         CliRun.Of(training.Args("textual-inversion", "--eval-dtype", "float64")).AssertFails(ExitCodes.Usage, ["--eval-dtype", "float64"]);
     }
 
+    [Fact]
+    public void Train_BFloat16OnTheCpuByDefault_SaysItLoadsAFloat32Copy()
+    {
+        using var training = new TinyTraining();
+        using var explicitCopy = new TinyTraining();
+
+        var byDefault = CliRun.Of(training.Args("textual-inversion", [.. Common, "--dtype", "bfloat16"]));
+        var asked = CliRun.Of(explicitCopy.Args("textual-inversion", [.. Common, "--dtype", "bfloat16", "--eval-dtype", "float32"]));
+
+        Assert.Equal(0, byDefault.ExitCode);
+        Assert.Contains("computing L_det on a float32 copy of the model", byDefault.Error, StringComparison.Ordinal);
+        Assert.Contains("--eval-dtype bfloat16", byDefault.Error, StringComparison.Ordinal);
+        Assert.Equal(0, asked.ExitCode);
+        Assert.DoesNotContain("float32 copy", asked.Error, StringComparison.Ordinal);
+    }
+
     private static (double[] TrainingLosses, double[] DeterministicLosses, byte[] Embedding, JsonObject Options) Run(string[] options)
     {
         using var training = new TinyTraining();

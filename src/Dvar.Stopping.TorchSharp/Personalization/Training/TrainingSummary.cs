@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dvar.Stopping.IO;
 using Dvar.Stopping.Training;
+using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Personalization.Training;
 
@@ -11,7 +12,9 @@ namespace Dvar.Stopping.TorchSharp.Personalization.Training;
 /// <c>dvar evaluate</c>'s training prompts), <c>stepsTrained</c>, <c>maxSteps</c>, <c>stopReason</c>, <c>criterion</c> (<c>name</c>,
 /// <c>reason</c>, <c>statistic</c>, <c>threshold</c>, <c>firedBy</c>), <c>finalDeterministicLoss</c>, <c>bestStep</c>,
 /// <c>bestDeterministicLoss</c>, <c>run</c> (the options a resume must repeat), <c>trainingSeconds</c>,
-/// <c>evaluationSeconds</c>, <c>scoringSeconds</c>, <c>recipe</c> (<c>Authors</c> or <c>Diffusers</c>), <c>savedStep</c> (the step whose
+/// <c>evaluationSeconds</c>, <c>scoringSeconds</c>, <c>recipe</c> (<c>Authors</c> or <c>Diffusers</c>), <c>dtype</c> (the frozen models' type, e.g. <c>bfloat16</c>),
+/// <c>evaluationDtype</c> (the type L_det was computed in: <see cref="PersonalizationTrainerOptions.EvaluationMethod"/>'s pipeline's
+/// when set, else <c>dtype</c>; null when the run evaluates nothing), <c>savedStep</c> (the step whose
 /// parameters the artifacts hold), <c>firingEvaluationStep</c> (the step whose L_det made the criterion fire, null otherwise),
 /// <c>authorsStep</c> (the number the authors' code reports for that stop: <c>firingEvaluationStep + 1</c>; equal to
 /// <c>stepsTrained</c> under the authors' recipe, which takes that one more optimizer step), <c>scoring</c> (null without sample scoring: <c>metric</c>,
@@ -61,6 +64,8 @@ internal static class TrainingSummary
             ["evaluationSeconds"] = result.EvaluationTime.TotalSeconds,
             ["scoringSeconds"] = result.ScoringTime.TotalSeconds,
             ["recipe"] = options.Method.Defaults.Recipe.ToString(),
+            ["dtype"] = DtypeName(options.Method.Pipeline!.Dtype),
+            ["evaluationDtype"] = options.EvaluationFrequency > 0 ? DtypeName((options.EvaluationMethod ?? options.Method).Pipeline!.Dtype) : null,
             ["savedStep"] = result.SavedStep,
             ["firingEvaluationStep"] = result.FiringEvaluationStep,
             ["authorsStep"] = result.AuthorsStep,
@@ -93,4 +98,7 @@ internal static class TrainingSummary
     }
 
     private static string Relative(string folder, string path) => Path.GetRelativePath(folder, path).Replace('\\', '/');
+
+    /// <summary>A floating type's name as <c>--dtype</c> spells it (<c>float32</c>, <c>bfloat16</c>, ...).</summary>
+    private static string DtypeName(ScalarType type) => type.ToString().ToLowerInvariant();
 }

@@ -40,8 +40,11 @@ public class EvaluationMethodTests
     public void Train_BFloat16WithFloat32Evaluation_ReportsTheFloat32LossOfTheSavedEmbedding()
     {
         using var folder = new TemporaryFolder();
-        double float32Evaluated = TrainTextualInversion(folder, "f32", ScalarType.Float32, out string artifact);
-        double bfloat16Evaluated = TrainTextualInversion(folder, "bf16", evaluationDtype: null, out _);
+        var float32Run = Train("textual-inversion", ScalarType.BFloat16, ScalarType.Float32, folder, "f32");
+        var bfloat16Run = Train("textual-inversion", ScalarType.BFloat16, evaluationDtype: null, folder, "bf16");
+        double float32Evaluated = float32Run.FinalDeterministicLoss!.Value;
+        double bfloat16Evaluated = bfloat16Run.FinalDeterministicLoss!.Value;
+        string artifact = float32Run.ArtifactPaths[0];
 
         using var pipeline = StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny);
         using var method = NewMethod("textual-inversion");
@@ -58,6 +61,13 @@ public class EvaluationMethodTests
 
         Assert.Equal(expected, float32Evaluated);
         Assert.NotEqual(expected, bfloat16Evaluated);
+
+        // The summary says which type computed the losses it reports.
+        var summary = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(float32Run.SummaryPath))!;
+        Assert.Equal("bfloat16", summary["dtype"]!.GetValue<string>());
+        Assert.Equal("float32", summary["evaluationDtype"]!.GetValue<string>());
+        var plain = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(bfloat16Run.SummaryPath))!;
+        Assert.Equal("bfloat16", plain["evaluationDtype"]!.GetValue<string>());
     }
 
     [Fact]
@@ -130,14 +140,6 @@ public class EvaluationMethodTests
         using var folder = new TemporaryFolder();
         var result = Train(name, ScalarType.Float32, evaluationDtype, folder, "out");
         return [.. TrainerRun.History(result).TrimEnd('\n').Split('\n').Skip(1).Select(r => double.Parse(r.Split(',')[2], CultureInfo.InvariantCulture))];
-    }
-
-    /// <summary>Trains Textual Inversion with the frozen models in bfloat16 and returns the last L_det.</summary>
-    private static double TrainTextualInversion(TemporaryFolder folder, string output, ScalarType? evaluationDtype, out string artifact)
-    {
-        var result = Train("textual-inversion", ScalarType.BFloat16, evaluationDtype, folder, output);
-        artifact = result.ArtifactPaths[0];
-        return result.FinalDeterministicLoss!.Value;
     }
 
     /// <summary>Trains <see cref="Steps"/> steps with the frozen models in <paramref name="dtype"/>, evaluating on a second copy in
