@@ -35,7 +35,7 @@ internal static class ClassImageGenerator
         try
         {
             Directory.CreateDirectory(folder);
-            existing = Directory.EnumerateFiles(folder).Count(f => ConceptImageOptions.FileExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase) && !Path.GetFileName(f).StartsWith('.'));
+            existing = Directory.EnumerateFiles(folder).Count(ConceptImageOptions.IsImageFile);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

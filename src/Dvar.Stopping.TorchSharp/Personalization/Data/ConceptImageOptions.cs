@@ -39,11 +39,17 @@ public sealed record ConceptImageOptions
     /// <value><c>.jpg</c>, <c>.jpeg</c>, <c>.png</c> and <c>.webp</c>.</value>
     public static IReadOnlyList<string> FileExtensions { get; } = Array.AsReadOnly([".jpg", ".jpeg", ".png", ".webp"]);
 
-    /// <summary>Whether a file name ends in one of <see cref="FileExtensions"/>, ignoring case.</summary>
-    internal static bool IsImageFile(string fileName)
+    /// <summary>Whether <see cref="ConceptImages.Load"/> reads a file of this name: it ends in one of <see cref="FileExtensions"/>,
+    /// ignoring case, and is not hidden (a name starting with '.', e.g. macOS <c>._photo.jpg</c> resource forks).</summary>
+    /// <param name="fileName">A file name (a path's last component is used).</param>
+    /// <returns>Whether the file counts as one of a folder's images.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="fileName"/> is null.</exception>
+    public static bool IsImageFile(string fileName)
     {
-        string extension = Path.GetExtension(fileName);
-        return FileExtensions.Any(e => string.Equals(e, extension, StringComparison.OrdinalIgnoreCase));
+        ArgumentNullException.ThrowIfNull(fileName);
+        string name = Path.GetFileName(fileName);
+        string extension = Path.GetExtension(name);
+        return !name.StartsWith('.') && FileExtensions.Any(e => string.Equals(e, extension, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Rejects out-of-range values, naming the property, the allowed range and the value found.</summary>

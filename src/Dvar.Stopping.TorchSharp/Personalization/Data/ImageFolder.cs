@@ -7,8 +7,8 @@ internal static class ImageFolder
 
     /// <summary>
     /// The full paths of the top-level files of <paramref name="folder"/> whose extension is one of
-    /// <see cref="ConceptImageOptions.FileExtensions"/>, sorted by file name in ordinal order. Sub-folders, hidden files (names
-    /// starting with '.', e.g. macOS <c>._photo.jpg</c> resource forks) and other files are ignored.
+    /// <see cref="ConceptImageOptions.FileExtensions"/> and that are not hidden (<see cref="ConceptImageOptions.IsImageFile"/>),
+    /// sorted by file name in ordinal order. Sub-folders and other files are ignored.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="InvalidDataException">The folder holds no image file; the message lists what it holds.</exception>
@@ -20,7 +20,7 @@ internal static class ImageFolder
         }
 
         var names = Directory.EnumerateFiles(folder).Select(Path.GetFileName).OfType<string>().ToArray();
-        var images = names.Where(n => !n.StartsWith('.') && ConceptImageOptions.IsImageFile(n)).ToArray();
+        var images = names.Where(ConceptImageOptions.IsImageFile).ToArray();
         if (images.Length == 0)
         {
             throw new InvalidDataException(NoImagesMessage(folder, names));

@@ -47,7 +47,11 @@ public class ConceptImageOptionsTests
     [InlineData("a.gif", false)]
     [InlineData("a.png.txt", false)]
     [InlineData("png", false)]
-    public void IsImageFile_Name_MatchesExtensionIgnoringCase(string name, bool expected)
+    [InlineData("._a.jpg", false)]
+    [InlineData(".png", false)]
+    [InlineData("folder/.hidden.png", false)]
+    [InlineData(".folder/a.png", true)]
+    public void IsImageFile_Name_MatchesExtensionIgnoringCaseAndSkipsHiddenFiles(string name, bool expected)
     {
         Assert.Equal(expected, ConceptImageOptions.IsImageFile(name));
     }
