@@ -7,7 +7,7 @@ internal sealed record BenchmarkOptions
 {
     public const string Usage =
         "usage: Dvar.Stopping.Personalization.Benchmarks [--pipeline tiny|full] [--method textual-inversion|dreambooth-lora|custom-diffusion] "
-        + "[--resolution PX] [--warmup N] [--runs N] [--threads N] [--device cpu|cuda] [--dtype float32|float16|bfloat16] [--model DIR] [--fixtures DIR] "
+        + "[--resolution PX] [--warmup N] [--runs N] [--threads N] [--device cpu|cuda] [--dtype float32|float16|bfloat16] [--model DIR] [--fixtures DIR] [--rescore-demo DIR [--samples N]] "
         + "[--clip-s STEPS] [--skip-ldet] [--small-eval-batch N] [--decision demo|tiny]";
 
     /// <summary>Gets "tiny" (the sd-tiny fixture) or "full" (SD1.5's configs with random weights, or --model).</summary>
@@ -52,6 +52,12 @@ internal sealed record BenchmarkOptions
     /// <summary>Gets the dtypes to measure: float32, then <see cref="Dtype"/> when it is another.</summary>
     public IReadOnlyList<string> Dtypes => Dtype == "float32" ? ["float32"] : ["float32", Dtype];
 
+    /// <summary>Gets a <c>dvar demo</c> output folder whose DVAR and budget runs to score again with more samples, instead of timings, or null.</summary>
+    public string? RescoreDemo { get; init; }
+
+    /// <summary>Gets the training-prompt samples per seed of <see cref="RescoreDemo"/>.</summary>
+    public int Samples { get; init; } = 512;
+
     /// <summary>Gets "demo" or "tiny" to measure DVAR's decision per configuration (dtype, L_det batch, frequency) instead of timings, or null.</summary>
     public string? Decision { get; init; }
 
@@ -92,6 +98,8 @@ internal sealed record BenchmarkOptions
                 "--clip-s" => options with { ClipSSteps = Integer(name, value) },
                 "--decision" when value is "demo" or "tiny" => options with { Decision = value },
                 "--small-eval-batch" => options with { SmallEvaluationBatch = Integer(name, value) },
+                "--rescore-demo" => options with { RescoreDemo = value },
+                "--samples" => options with { Samples = Integer(name, value) },
                 _ => throw new ArgumentException($"unknown option or value: {name} {value}. {Usage}"),
             };
         }

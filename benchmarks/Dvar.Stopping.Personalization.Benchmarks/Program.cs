@@ -8,6 +8,8 @@ using static TorchSharp.torch;
 // Per method: the median (min-max) seconds of a training step at the method's batch size (2) and of one L_det evaluation
 // at batch 8 (the paper's) and at --small-eval-batch (2, the training batch), and the ratios evaluation / training step.
 // --dtype bfloat16|float16 measures float32 and that dtype (frozen weights) interleaved in this one run and prints the ratios.
+// --decision demo|tiny: DVAR's stop per configuration (dtype, L_det batch, frequency); --rescore-demo DIR: the demo's train img again,
+// from 3 seeds x --samples training-prompt samples.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (Parse(args) is not { } options)
 {
@@ -29,6 +31,11 @@ var log = Console.Out;
 foreach (string line in MachineInfo.Describe())
 {
     log.WriteLine(line);
+}
+
+if (options.RescoreDemo is not null)
+{
+    return RescoreBenchmark.Measure(options.RescoreDemo, options.Samples, log);
 }
 
 if (options.Decision is not null)

@@ -1,4 +1,5 @@
 using Dvar.Cli.Plotting;
+using Dvar.Demo.Metric;
 using Dvar.Demo.Output;
 using Dvar.Demo.World;
 using Dvar.Stopping.IO;

@@ -2,11 +2,12 @@ using Dvar.Demo.World;
 using Dvar.Stopping.TorchSharp.Personalization.Scoring;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 
-namespace Dvar.Cli.Demo;
+namespace Dvar.Demo.Metric;
 
 /// <summary>How the demo samples to measure quality: the periodic scoring during training (the quality curve, CLIP-s) and
-/// the final measurement of each run's kept parameters, with more samples and another seed.</summary>
-internal static class DemoQualityOptions
+/// the final measurement of each run's kept parameters, with more samples and another seed. Public so that a benchmark can
+/// measure the demo's runs again the same way.</summary>
+public static class DemoQualityOptions
 {
     /// <summary>The sampler of every demo sample: DDIM (η = 0), named here so the demo's measurements (README) do not depend on
     /// the scorer's or the toy folder's default.</summary>
