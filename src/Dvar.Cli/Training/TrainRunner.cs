@@ -57,7 +57,6 @@ internal static class TrainRunner
         using var method = Guarded(() => MethodBuilder.Create(request, templates));
         Guarded(() => method.Attach(pipeline));
         using var data = LoadConcept(request, pipeline, method, templates ?? method.Defaults.Templates);
-
         WarnAboutLongPrompts(pipeline, data, error, command);
         var kind = request.Criterion ?? CriterionKind.Dvar;
         var criterion = CriterionFactory.Create(kind, request.CriterionParameters, method.Defaults.Dvar, ClipSPreset(request.Method));
