@@ -135,7 +135,7 @@ internal static class DemoSummaryWriter
         return text.ToString();
     }
 
-    /// <summary>The checks as Markdown list items.</summary>
+    /// <summary>The checks as Markdown list items, then, when one fails, where the documentation discusses it.</summary>
     /// <param name="checks">The checks.</param>
     /// <returns>The list.</returns>
     public static string Checks(IReadOnlyList<DemoCheck> checks)
@@ -146,8 +146,18 @@ internal static class DemoSummaryWriter
             text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- [{(check.Passed ? "x" : " ")}] {check.Claim}: {check.Value:G3}"));
         }
 
+        if (checks.Any(c => !c.Passed))
+        {
+            text.AppendLine();
+            text.AppendLine(FailedChecksNote);
+        }
+
         return text.ToString();
     }
+
+    /// <summary>The line under a check list with a failed check.</summary>
+    public const string FailedChecksNote =
+        "An unchecked box is a claim the toy did not reproduce on this run; docs/demo.md (\"What the toy shows, and what it does not\") discusses each with measurements.";
 
     private static string Markdown(DemoSummary summary)
     {

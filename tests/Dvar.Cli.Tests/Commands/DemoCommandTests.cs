@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Dvar.Cli.Demo;
 using Dvar.Cli.Tests.Support;
 using Dvar.Testing;
 
@@ -119,6 +120,22 @@ public sealed class DemoCommandTests : IClassFixture<DemoCommandTests.ShortDemo>
         var result = file.RootElement.GetProperty("checks").GetProperty(check);
 
         Assert.True(result.GetProperty("passed").GetBoolean(), $"{result.GetProperty("claim").GetString()}: {result.GetProperty("value")}");
+    }
+
+    [Fact]
+    public void ShortRun_SummaryPointsToTheDocsExactlyWhenAClaimFails()
+    {
+        using var file = JsonDocument.Parse(File.ReadAllText(_demo.Out("summary.json")));
+        var failed = file.RootElement.GetProperty("checks").EnumerateObject().Where(c => !c.Value.GetProperty("passed").GetBoolean()).ToList();
+        var passing = new DemoCheck("a", "a claim", 1, new Dictionary<string, double>(), Passed: true);
+        var failing = passing with { Passed = false };
+
+        // 260 steps cannot show the full-budget claims (the stop fraction, the speed-up), so the short run has failures.
+        Assert.NotEmpty(failed);
+        Assert.Contains(DemoSummaryWriter.FailedChecksNote, File.ReadAllText(_demo.Out("summary.md")), StringComparison.Ordinal);
+        Assert.DoesNotContain(DemoSummaryWriter.FailedChecksNote, DemoSummaryWriter.Checks([passing, passing]), StringComparison.Ordinal);
+        Assert.Contains(DemoSummaryWriter.FailedChecksNote, DemoSummaryWriter.Checks([passing, failing]), StringComparison.Ordinal);
+        Assert.Contains("## What the toy shows, and what it does not", File.ReadAllText(Path.Combine(FixturePaths.Root, "..", "..", "docs", "demo.md")), StringComparison.Ordinal);
     }
 
     [Theory]
