@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dvar.Demo;
+using Dvar.Demo.Metric;
 using Dvar.Demo.World;
 using Dvar.Stopping.Criteria;
 using Dvar.Stopping.TorchSharp.Benchmarks;
@@ -32,8 +33,12 @@ internal static class DecisionBenchmark
     /// second pipeline L_det is computed on (null: the training pipeline).</summary>
     private sealed record Config(string Name, ScalarType Dtype, int EvaluationBatch, int Every, ScalarType? EvaluationDtype = null);
 
-    /// <summary>One run's outcome: its stop step (null at the budget) and the L_det of every evaluated step.</summary>
-    private sealed record Run(long? Stop, SortedDictionary<long, double> Trace, double Seconds);
+    /// <summary>One run's outcome: its stop step (null at the budget), the L_det of every evaluated step, and (demo jobs) the train
+    /// img of the saved parameters.</summary>
+    private sealed record Run(long? Stop, SortedDictionary<long, double> Trace, double Seconds, double? TrainImage);
+
+    /// <summary>Training-prompt samples of the demo jobs' train img (one seed, the demo's final one; σ about 0.013).</summary>
+    private const int QualitySamples = 256;
 
     public static int Measure(BenchmarkOptions options, TextWriter log)
     {
@@ -60,7 +65,7 @@ internal static class DecisionBenchmark
             foreach (var config in configs)
             {
                 var run = job(config);
-                log.WriteLine($"  {jobName} | {config.Name}: stop {Text(run.Stop)} ({run.Seconds:F1} s); {MachineInfo.LoadAverage()}");
+                log.WriteLine($"  {jobName} | {config.Name}: stop {Text(run.Stop)}, train img {run.TrainImage:F3} ({run.Seconds:F1} s); {MachineInfo.LoadAverage()}");
                 reference ??= run;
                 if (config.Dtype == ScalarType.Float32 && config.EvaluationBatch == 8 && config.Every == 1 && config.EvaluationDtype is null)
                 {
@@ -70,7 +75,7 @@ internal static class DecisionBenchmark
                 var (relMean, relMax, corr, common) = Compare(reference.Trace, run.Trace);
                 string vsBatch8 = batch8 is null || config.EvaluationBatch == 4 && config.Every == 1 ? "" : Difference(batch8.Stop, run.Stop);
                 rows.Add($"| {jobName} | {config.Name} | {Text(run.Stop)} | {Difference(reference.Stop, run.Stop)} | {vsBatch8} | {common} | " +
-                    $"{relMean:P2} | {relMax:P2} | {corr:F4} | {run.Seconds:F1} |");
+                    $"{relMean:P2} | {relMax:P2} | {corr:F4} | {run.TrainImage:F3} | {run.Seconds:F1} |");
             }
         }
 
@@ -80,8 +85,10 @@ internal static class DecisionBenchmark
             + "L_det columns compare with the float32 batch-4 every-step trace over the steps both runs evaluated; batch-8 traces are a different "
             + "evaluation batch, so their relative difference measures the batch, not rounding.");
         log.WriteLine();
-        log.WriteLine("| job | configuration | DVAR stop step | vs float32 batch 4 every step | vs float32 batch 8 every step | steps compared | L_det mean relative difference | max | correlation | wall s |");
-        log.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        log.WriteLine($"train img: the saved parameters in a float32 toy pipeline, {QualitySamples} training-prompt samples as the demo's final measurement (demo jobs only).");
+        log.WriteLine();
+        log.WriteLine("| job | configuration | DVAR stop step | vs float32 batch 4 every step | vs float32 batch 8 every step | steps compared | L_det mean relative difference | max | correlation | train img | wall s |");
+        log.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         rows.ForEach(log.WriteLine);
         return 0;
     }
@@ -99,7 +106,8 @@ internal static class DecisionBenchmark
                     method => new ConceptData(ConceptImages.Load(images, new ConceptImageOptions { Resolution = 32 }), method.Defaults.Templates, method.Placeholder),
                     learningRate: null,
                     batchSize: null,
-                    config));
+                    config,
+                    quality: null));
             }
             finally
             {
@@ -138,7 +146,8 @@ internal static class DecisionBenchmark
                         m => new ConceptData(ConceptImages.Load(folder, new ConceptImageOptions { Resolution = ToyWorld.ImageSize, CenterCrop = true }), templates, m.Placeholder),
                         learningRate: method == "textual-inversion" ? 2e-3 : 3e-3,
                         batchSize: 4,
-                        config));
+                        config,
+                        quality: run => RescoreBenchmark.TrainImage(method, concept, folder, run, QualitySamples, DemoQualityOptions.Final.Seed)));
                 }
             }
         }
@@ -150,7 +159,7 @@ internal static class DecisionBenchmark
 
     private static Run Train(
         Func<ScalarType, StableDiffusionPipeline> pipelineFactory, Func<PersonalizationMethod> methodFactory, Func<PersonalizationMethod, ConceptData> dataFactory,
-        double? learningRate, int? batchSize, Config config)
+        double? learningRate, int? batchSize, Config config, Func<string, double>? quality)
     {
         using var pipeline = pipelineFactory(config.Dtype);
         using var method = methodFactory();
@@ -179,7 +188,8 @@ internal static class DecisionBenchmark
             options = options with { LearningRate = learningRate, BatchSize = batchSize ?? options.BatchSize };
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var result = new PersonalizationTrainer(options, progress: trace).Train();
-            return new Run(result.StopReason == TrainingStopReason.CriterionFired ? result.StepsTrained : null, trace.Trace, watch.Elapsed.TotalSeconds);
+            double seconds = watch.Elapsed.TotalSeconds;
+            return new Run(result.StopReason == TrainingStopReason.CriterionFired ? result.StepsTrained : null, trace.Trace, seconds, quality?.Invoke(output));
         }
         finally
         {
