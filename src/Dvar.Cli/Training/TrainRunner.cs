@@ -60,7 +60,10 @@ internal static class TrainRunner
         WarnAboutLongPrompts(pipeline, data, error, command);
         var kind = request.Criterion ?? CriterionKind.Dvar;
         var criterion = CriterionFactory.Create(kind, request.CriterionParameters, method.Defaults.Dvar, ClipSPreset(request.Method));
-        using var evaluation = EvaluationCopy.Load(request, templates, evaluates: request.EvaluationFrequency is > 0 || (request.EvaluationFrequency is null && kind != CriterionKind.ClipS));
+        using var clip = request.Clip is { } clipFolder ? MetricLoader.LoadClip(clipFolder, request.Model) : null;
+        using var scorer = clip is null ? null : Guarded(() => new ConceptScorer(clip, data, ScorerOptions(request, method)));
+        var options = Options(request, method, data, criterion, kind == CriterionKind.ClipS, scorer);
+        using var evaluation = EvaluationCopy.Load(request, templates, evaluates: options.EvaluationFrequency > 0);
         if (evaluation is not null && request.EvaluationDtype is null)
         {
             // A default that loads the model a second time says so: it costs the memory of a float32 copy.
@@ -68,9 +71,7 @@ internal static class TrainRunner
             error.WriteLine($"{command}: computing L_det on a float32 copy of the model, the CPU default with --dtype {dtype} that keeps DVAR's decision (--eval-dtype {dtype} evaluates on the training copy instead).");
         }
 
-        using var clip = request.Clip is { } clipFolder ? MetricLoader.LoadClip(clipFolder, request.Model) : null;
-        using var scorer = clip is null ? null : Guarded(() => new ConceptScorer(clip, data, ScorerOptions(request, method)));
-        var options = Options(request, method, data, criterion, kind == CriterionKind.ClipS, scorer) with { EvaluationMethod = evaluation?.Method };
+        options = options with { EvaluationMethod = evaluation?.Method };
         var line = new ProgressLine(error, session.ProgressIsTerminal);
         var display = new TrainingProgressDisplay(line, request.ProgressEvery, CriterionFactory.NameOf(kind), ShownThreshold(kind, request.CriterionParameters, method, request.Method));
         var trainer = Guarded(() => new PersonalizationTrainer(options, logger, display));
