@@ -147,7 +147,7 @@ internal static class DecisionBenchmark
                         learningRate: method == "textual-inversion" ? 2e-3 : 3e-3,
                         batchSize: 4,
                         config,
-                        quality: run => RescoreBenchmark.TrainImage(method, concept, folder, run, QualitySamples, DemoQualityOptions.Final.Seed)));
+                        quality: run => RescoreBenchmark.TrainImages(method, concept, folder, run, QualitySamples, [DemoQualityOptions.Final.Seed])[0]));
                 }
             }
         }

@@ -67,22 +67,21 @@ internal static class RescoreBenchmark
 
     private static double Score(string method, ToyConcept concept, string demoFolder, string runFolder, int samples, out string perSeed)
     {
-        string photos = Path.Combine(demoFolder, "concepts", concept.Name);
-        var scores = Seeds.Select(seed => TrainImage(method, concept, photos, runFolder, samples, seed)).ToList();
+        var scores = TrainImages(method, concept, Path.Combine(demoFolder, "concepts", concept.Name), runFolder, samples, Seeds);
         perSeed = string.Join(" ", scores.Select(s => s.ToString("F3", CultureInfo.InvariantCulture)));
         return scores.Average();
     }
 
-    /// <summary>The train img of a demo run's artifacts, loaded into a fresh float32 toy pipeline and sampled as the demo's
-    /// final measurement does, with <paramref name="samples"/> training-prompt samples from <paramref name="seed"/>.</summary>
+    /// <summary>The train img of a demo run's artifacts, loaded once into a fresh float32 toy pipeline and sampled as the demo's
+    /// final measurement does, with <paramref name="samples"/> training-prompt samples from each of <paramref name="seeds"/>.</summary>
     /// <param name="method">textual-inversion or custom-diffusion.</param>
     /// <param name="concept">The concept (its token).</param>
     /// <param name="photos">The concept's photo folder.</param>
     /// <param name="runFolder">The run's output folder (its artifacts).</param>
     /// <param name="samples">Training-prompt samples.</param>
-    /// <param name="seed">The sampling seed.</param>
-    /// <returns>The score.</returns>
-    public static double TrainImage(string method, ToyConcept concept, string photos, string runFolder, int samples, long seed)
+    /// <param name="seeds">The sampling seeds.</param>
+    /// <returns>The score of each seed.</returns>
+    public static double[] TrainImages(string method, ToyConcept concept, string photos, string runFolder, int samples, IReadOnlyList<long> seeds)
     {
         using var pipeline = StableDiffusionPipeline.FromPretrained(DemoAssets.PipelineFolder(DemoAssets.DefaultFolder));
         if (method == "custom-diffusion")
@@ -100,9 +99,12 @@ internal static class RescoreBenchmark
         using var metric = ToyMetric.FromPretrained(DemoAssets.MetricFolder(DemoAssets.DefaultFolder));
         pipeline.Unet.eval();
         pipeline.TextEncoder.eval();
-        using var scorer = new ConceptScorer(metric, data, DemoQualityOptions.Final with { TrainSamples = samples, SamplesPerValidationPrompt = 1, Seed = seed });
-        using var drawn = scorer.Sample(pipeline);
-        return scorer.Score(drawn).TrainImage;
+        return [.. seeds.Select(seed =>
+        {
+            using var scorer = new ConceptScorer(metric, data, DemoQualityOptions.Final with { TrainSamples = samples, SamplesPerValidationPrompt = 1, Seed = seed });
+            using var drawn = scorer.Sample(pipeline);
+            return scorer.Score(drawn).TrainImage;
+        })];
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
