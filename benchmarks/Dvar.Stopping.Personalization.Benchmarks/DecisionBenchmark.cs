@@ -142,7 +142,7 @@ internal static class DecisionBenchmark
                         dtype => StableDiffusionPipeline.FromPretrained(DemoAssets.PipelineFolder(assets), CPU, dtype),
                         () => method == "textual-inversion"
                             ? new TextualInversion(new TextualInversionOptions { Recipe = TrainingRecipe.Diffusers, Token = concept.Token, InitializerToken = ToyVocabulary.GenericNoun, Templates = templates })
-                            : new CustomDiffusion(new CustomDiffusionOptions { Recipe = TrainingRecipe.Diffusers, ModifierToken = concept.Token, InitializerToken = ToyVocabulary.GenericNoun, Templates = templates }),
+                            : new CustomDiffusion(new CustomDiffusionOptions { Recipe = TrainingRecipe.Diffusers, ModifierToken = concept.Token, InitializerToken = ToyVocabulary.GenericNoun, Templates = templates, RescaleAugmentation = false /* as the demo */ }),
                         m => new ConceptData(ConceptImages.Load(folder, new ConceptImageOptions { Resolution = ToyWorld.ImageSize, CenterCrop = true }), templates, m.Placeholder),
                         learningRate: method == "textual-inversion" ? 2e-3 : 3e-3,
                         batchSize: 4,

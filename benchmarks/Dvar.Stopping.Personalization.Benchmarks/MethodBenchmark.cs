@@ -142,12 +142,13 @@ internal static class MethodBenchmark
         }
     }
 
-    // The diffusers recipe: a step's cost is the same under both recipes for Textual Inversion and DreamBooth-LoRA; for Custom
-    // Diffusion the authors' recipe adds class rows (twice the batch) and a VAE encode of the augmented images per step.
+    // The diffusers recipe: a step's cost is the same under both recipes for Textual Inversion and DreamBooth-LoRA. Custom
+    // Diffusion is measured without its random rescaling (--no-augmentation), which adds a VAE encode of the augmented images
+    // per step under both recipes; the authors' recipe also adds class rows (twice the batch).
     private static PersonalizationMethod Create(string name) => name switch
     {
         "textual-inversion" => new TextualInversion(new TextualInversionOptions { Recipe = TrainingRecipe.Diffusers, Token = "<bench>", InitializerToken = "toy" }),
         "dreambooth-lora" => new DreamBoothLora(new DreamBoothLoraOptions { Recipe = TrainingRecipe.Diffusers, Token = "<bench>", InitializerToken = "dog" }),
-        _ => new CustomDiffusion(new CustomDiffusionOptions { Recipe = TrainingRecipe.Diffusers, ModifierToken = "<bench>" }),
+        _ => new CustomDiffusion(new CustomDiffusionOptions { Recipe = TrainingRecipe.Diffusers, ModifierToken = "<bench>", RescaleAugmentation = false }),
     };
 }

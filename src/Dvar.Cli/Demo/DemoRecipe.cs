@@ -51,7 +51,8 @@ internal sealed record DemoRecipe(
     public static string InitializerWord(ToyConcept concept) => ToyVocabulary.GenericNoun;
 
     /// <summary>Creates the method for a concept (not attached), under the diffusers recipe: the demo's toy concepts have no
-    /// class images, and its settings (templates, evaluation batch, crop) are its own, set here and in <see cref="DemoJob"/>.</summary>
+    /// class images, and its settings (templates, evaluation batch, crop, Custom Diffusion without random rescaling) are its
+    /// own, set here and in <see cref="DemoJob"/>.</summary>
     /// <param name="concept">The concept: its token, and its class word as the initializer.</param>
     /// <param name="templates">The training templates.</param>
     /// <returns>The method.</returns>
@@ -59,6 +60,8 @@ internal sealed record DemoRecipe(
     {
         TrainMethod.TextualInversion => new TextualInversion(new TextualInversionOptions { Recipe = TrainingRecipe.Diffusers, Token = concept.Token, InitializerToken = InitializerWord(concept), Templates = templates }),
         TrainMethod.DreamBoothLora => new DreamBoothLora(new DreamBoothLoraOptions { Recipe = TrainingRecipe.Diffusers, Token = concept.Token, InitializerToken = InitializerWord(concept), Templates = templates }),
-        _ => new CustomDiffusion(new CustomDiffusionOptions { Recipe = TrainingRecipe.Diffusers, ModifierToken = concept.Token, InitializerToken = InitializerWord(concept), Templates = templates }),
+        // No random rescaling: on 32-pixel photos (a 4 x 4 latent) its loss mask, one latent cell inside the pasted photo,
+        // leaves at most 2 x 2 cells and often none.
+        _ => new CustomDiffusion(new CustomDiffusionOptions { Recipe = TrainingRecipe.Diffusers, ModifierToken = concept.Token, InitializerToken = InitializerWord(concept), Templates = templates, RescaleAugmentation = false }),
     };
 }

@@ -19,6 +19,7 @@ internal static class MethodBuilder
         ["Rank"] = "--rank",
         ["Alpha"] = "--alpha",
         ["PriorLossWeight"] = "--prior-loss-weight",
+        ["RescaleAugmentation"] = "--no-augmentation",
         ["templates"] = "--templates",
         ["template"] = "--templates",
         ["MaxSteps"] = "--max-steps",
@@ -107,6 +108,7 @@ internal static class MethodBuilder
             ClassWord = request.Recipe == TrainRecipe.Authors ? request.ClassPrompt : null,
             Templates = templates,
             PriorLossWeight = request.PriorLossWeight ?? defaults.PriorLossWeight,
+            RescaleAugmentation = request.Augmentation,
         });
     }
 

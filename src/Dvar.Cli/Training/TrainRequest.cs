@@ -142,6 +142,10 @@ internal sealed record TrainRequest
     /// <summary>Not <c>--no-train-token</c> (LoRA).</summary>
     public bool TrainToken { get; init; } = true;
 
+    /// <summary><c>--no-augmentation</c> (Custom Diffusion): false to train without the random-rescale augmentation; null
+    /// for the recipe's (on).</summary>
+    public bool? Augmentation { get; init; }
+
     /// <summary><c>--prior-loss-weight</c> (LoRA, Custom Diffusion).</summary>
     public double? PriorLossWeight { get; init; }
 
@@ -224,7 +228,11 @@ internal sealed record TrainRequest
                 TrainOptionBinding.Of(new Option<bool>("--no-train-token") { Description = "Do not learn a token: --token is an existing rare word such as sks (diffusers' example)." }, (r, v) => r with { TrainToken = !v }),
                 PriorLossWeightBinding(),
             ],
-            _ => [PriorLossWeightBinding()],
+            _ =>
+            [
+                TrainOptionBinding.Of(new Option<bool>("--no-augmentation") { Description = "Custom Diffusion: train on the photos as loaded, without the random-rescale augmentation (\"a far away\", \"zoomed in\", masked loss), which both recipes use by default (diffusers' --noaug)." }, (r, v) => r with { Augmentation = v ? false : null }),
+                PriorLossWeightBinding(),
+            ],
         });
 
     /// <summary><c>--resume</c> bare or with <c>auto</c>: read with <see cref="ResumeOption.Read"/>, which tells a bare flag apart.</summary>

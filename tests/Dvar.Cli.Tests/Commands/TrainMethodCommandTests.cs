@@ -107,6 +107,32 @@ public sealed class TrainMethodCommandTests
     }
 
     [Fact]
+    public void Train_CustomDiffusionDiffusersRecipe_AugmentsByDefaultAndNotWithNoAugmentation()
+    {
+        // diffusers' script augments unless --noaug: the default run's instance batches (rescaled photos, masked loss) differ
+        // from the --no-augmentation run's, which start from the same seed; the request records the choice.
+        string[] Losses(TinyTraining training, params string[] extra)
+        {
+            var run = CliRun.Of(training.Args("custom-diffusion", ["--max-steps", "3", "--recipe", "diffusers", .. extra]));
+            Assert.True(run.ExitCode == 0, run.Error);
+            return [.. File.ReadAllLines(Path.Combine(training.Output, "history.csv")).Skip(2).Select(l => l.Split(',')[1])];
+        }
+
+        using var augmented = new TinyTraining();
+        using var plain = new TinyTraining();
+        using var plainAgain = new TinyTraining();
+
+        var withAugmentation = Losses(augmented);
+        var without = Losses(plain, "--no-augmentation");
+
+        Assert.Equal(3, without.Length);
+        Assert.Equal(without, Losses(plainAgain, "--no-augmentation"));
+        Assert.NotEqual(without, withAugmentation);
+        using var options = JsonDocument.Parse(File.ReadAllText(Path.Combine(plain.Output, "training-options.json")));
+        Assert.Equal("false", options.RootElement.GetProperty("options").GetProperty("Augmentation").GetString());
+    }
+
+    [Fact]
     public void Train_ResumeWithAnotherSeed_ExitsWithUsageCodeNamingTheOption()
     {
         using var training = new TinyTraining();
@@ -142,6 +168,7 @@ public sealed class TrainMethodCommandTests
         { "textual-inversion", ["--device", "cuda"], ExitCodes.Usage, ["--device cuda", "TorchSharp-cuda-linux", "TorchSharp-cpu"] },
         { "textual-inversion", ["--dtype", "float64"], ExitCodes.Usage, ["--dtype", "float64"] },
         { "dreambooth-lora", ["--vectors", "2"], ExitCodes.Usage, ["--vectors"] },
+        { "textual-inversion", ["--no-augmentation"], ExitCodes.Usage, ["--no-augmentation"] },
         { "dreambooth-lora", ["--rank", "0"], ExitCodes.Usage, ["--rank", "at least 1"] },
         { "dreambooth-lora", ["--no-train-token"], ExitCodes.Usage, ["--init-token", "--no-train-token"] },
         { "custom-diffusion", ["--init-token", "two words"], ExitCodes.Usage, ["--init-token"] },

@@ -18,12 +18,13 @@ namespace Dvar.Stopping.TorchSharp.Personalization.Evaluation;
 /// random permutation of the training timesteps). Sources not in <see cref="DeterministicEvaluatorOptions.FrozenSources"/>
 /// are redrawn at each evaluation from the same generator (the paper's semi-deterministic study); redrawn images imply
 /// redrawn latents.</para>
-/// <para>With Custom Diffusion's random rescaling (<see cref="PersonalizationDefaults.RescaleAugmentation"/>, with class
-/// images; the instance images need <see cref="ConceptImageOptions.KeepOriginals"/>) each item's photo is augmented as in
+/// <para>With Custom Diffusion's random rescaling (<see cref="PersonalizationDefaults.RescaleAugmentation"/>: the authors'
+/// version with class images, diffusers' with or without them; see <see cref="RescaleAugmentation.StyleFor"/>; the instance
+/// images need <see cref="ConceptImageOptions.KeepOriginals"/>) each item's photo is augmented as in
 /// training, drawn once with the frozen batch (see <see cref="EvaluationSampler"/> for the order and for which source the
 /// augmentation and the caption prefix belong to); its latents come from VAE-encoding the augmented pixels (cached while
 /// images and latents are frozen, else encoded at each evaluation), its caption gets the prefix, and the loss stays the plain
-/// unmasked mean MSE, as in the authors' code.</para>
+/// unmasked mean MSE, as in the authors' code (diffusers' script has no evaluation).</para>
 /// <para>Draw order (CPU, float32/int64), once: flips <c>randint(0, 2, [B])</c> (only when the method flips), VAE posterior
 /// noise <c>randn([B, C, h, w])</c>, timesteps = first B of <c>randperm(T_train)</c>, diffusion noise <c>randn([B, C, h, w])</c>.
 /// Then per evaluation, only for the sources not frozen, in this order: images <c>randint(0, N, [B])</c> and their flips,
@@ -83,7 +84,7 @@ public sealed class DeterministicEvaluator : IDeterministicEvaluator, IDisposabl
         _posteriors = sharedPosteriors ?? new LatentPosteriorCache(pipeline, data.Images);
         _sampler = new EvaluationSampler(
             data, _posteriors.LatentShape, pipeline.Scheduler.NumTrainTimesteps, method.Defaults.RandomFlip, options.BatchSize, options.Seed,
-            RescaleAugmentation.AppliesTo(method, data));
+            RescaleAugmentation.StyleFor(method, data));
         _frozen = _sampler.DrawFrozen();
         Log.EvaluationBatchBuilt(logger ?? NullLogger.Instance, options.BatchSize, options.FrozenSources, options.Seed);
     }

@@ -1,6 +1,5 @@
 using Dvar.Stopping.Evaluation;
 using Dvar.Stopping.TorchSharp.Personalization.Data;
-using Dvar.Stopping.TorchSharp.Personalization.Methods;
 using static TorchSharp.torch;
 
 namespace Dvar.Stopping.TorchSharp.Personalization.Evaluation;
@@ -15,9 +14,9 @@ namespace Dvar.Stopping.TorchSharp.Personalization.Evaluation;
 /// images (<c>randint(0, N, [B])</c>, then flips as above), captions (<c>randint(0, T, [B])</c>), VAE posterior noise
 /// (also whenever the images are redrawn: new images need new latents), timesteps (first B of a new
 /// <c>randperm(T_train)</c>), diffusion noise. Everything is float32/int64 on the CPU.</para>
-/// <para>With Custom Diffusion's random rescaling (<see cref="PersonalizationDefaults.RescaleAugmentation"/>, with class
-/// images) every flip draw above is replaced by one augmentation draw per item in turn (its flip <c>rand(1) &lt; 0.5</c>
-/// when the method flips, then <see cref="RescaleAugmentation.Draw(Generator, int, bool)"/>): in the frozen batch at the
+/// <para>With Custom Diffusion's random rescaling (<see cref="RescaleAugmentation.StyleFor"/>) every flip draw above is
+/// replaced by one augmentation draw per item in turn (its flip <c>rand(1) &lt; 0.5</c> when the method flips, then
+/// <see cref="RescaleAugmentation.Draw(Generator, int, bool, RescaleStyle)"/>): in the frozen batch at the
 /// flips' place, and after redrawn images. The augmentation belongs to the image: frozen images keep theirs. The caption
 /// prefix belongs to the caption, as in the authors' code (where frozen captions keep the frozen batch's token ids): frozen
 /// captions keep the frozen prefix; redrawn captions take a new template and the prefix of the item's current
@@ -30,7 +29,7 @@ internal sealed class EvaluationSampler : IDisposable
     private readonly int _numTrainTimesteps;
     private readonly bool _randomFlip;
     private readonly int _batchSize;
-    private readonly bool _rescale;
+    private readonly RescaleStyle? _rescale;
 
     /// <summary>Creates a sampler with its own generator.</summary>
     /// <param name="data">The concept.</param>
@@ -39,8 +38,8 @@ internal sealed class EvaluationSampler : IDisposable
     /// <param name="randomFlip">Whether the method mirrors images at random.</param>
     /// <param name="batchSize">B.</param>
     /// <param name="seed">The generator's seed.</param>
-    /// <param name="rescale">Whether items get Custom Diffusion's random rescaling.</param>
-    public EvaluationSampler(ConceptData data, long[] latentShape, int numTrainTimesteps, bool randomFlip, int batchSize, long seed, bool rescale = false)
+    /// <param name="rescale">Whose version of Custom Diffusion's random rescaling items get, or null for none.</param>
+    public EvaluationSampler(ConceptData data, long[] latentShape, int numTrainTimesteps, bool randomFlip, int batchSize, long seed, RescaleStyle? rescale = null)
     {
         _rescale = rescale;
         _data = data;
@@ -91,12 +90,12 @@ internal sealed class EvaluationSampler : IDisposable
 
     private (bool[] Flips, RescaleDraw[]? Augmentations) DrawFlipsOrAugmentations()
     {
-        if (!_rescale)
+        if (_rescale is not { } style)
         {
             return (DrawFlips(), null);
         }
 
-        RescaleDraw[] augmentations = [.. Enumerable.Range(0, _batchSize).Select(_ => RescaleAugmentation.Draw(Generator, _data.Images.Resolution, _randomFlip))];
+        RescaleDraw[] augmentations = [.. Enumerable.Range(0, _batchSize).Select(_ => RescaleAugmentation.Draw(Generator, _data.Images.Resolution, _randomFlip, style))];
         return ([.. augmentations.Select(a => a.Flip)], augmentations);
     }
 

@@ -59,9 +59,10 @@ public sealed partial class CustomDiffusion : PersonalizationMethod
     /// <summary>
     /// The paper's budget (batch 2, learning rate 1e-5 × 2 = 2e-5, doubled to 4e-5 with class images as both sources do, 500 steps,
     /// DVAR N = 180, α = 0.15) with gradient clipping at 1.0 and the recipe's data pipeline: under <see cref="TrainingRecipe.Authors"/>
-    /// class images are required, images flip at random, instance images get the rescale augmentation with its loss mask and
-    /// prompt prefixes, evaluation batch 4 and one more step after the stop; under <see cref="TrainingRecipe.Diffusers"/> class
-    /// images are optional, no flips, no augmentation, batch 8 and the evaluated weights. No centre crop under either (the authors'
+    /// class images are required, images flip at random, instance images get the authors' rescale augmentation with its loss
+    /// mask and prompt prefixes, evaluation batch 4 and one more step after the stop; under <see cref="TrainingRecipe.Diffusers"/>
+    /// class images are optional, no flips, diffusers' rescale augmentation (with or without class images), batch 8 and the
+    /// evaluated weights. <see cref="CustomDiffusionOptions.RescaleAugmentation"/> turns the augmentation off. No centre crop under either (the authors'
     /// README: "remove --center_crop ... when using --method custom").
     /// </summary>
     public override PersonalizationDefaults Defaults => new PersonalizationDefaults(
@@ -76,7 +77,7 @@ public sealed partial class CustomDiffusion : PersonalizationMethod
         PriorLossWeight = Options.PriorLossWeight,
         PriorPreservationLearningRate = 1e-5 * 2 * 2,
         RequiresClassImages = Options.Recipe == TrainingRecipe.Authors,
-        RescaleAugmentation = Options.Recipe == TrainingRecipe.Authors,
+        RescaleAugmentation = Options.RescaleAugmentation ?? true,
     }.ForRecipe(Options.Recipe);
 
     /// <summary>

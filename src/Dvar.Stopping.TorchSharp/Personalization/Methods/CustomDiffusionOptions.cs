@@ -43,6 +43,17 @@ public sealed record CustomDiffusionOptions
     /// <value>A finite number at least 0. Default 1.0 (diffusers).</value>
     public double PriorLossWeight { get; init; } = DreamBoothLoraOptions.DefaultPriorLossWeight;
 
+    /// <summary>Whether instance photos get the random-rescale augmentation (shrunk into an empty canvas with the caption prefix
+    /// "a far away " or "very small ", or enlarged and cut with "zoomed in " or "close up ", the instance loss masked to the
+    /// photo), in the recipe's version (see <see cref="PersonalizationDefaults.RescaleAugmentation"/>).</summary>
+    /// <value>
+    /// Default null: on, as in both sources. Under <see cref="TrainingRecipe.Authors"/> it takes effect with class images, which
+    /// that recipe requires; under <see cref="TrainingRecipe.Diffusers"/> with or without them, as diffusers' script does unless
+    /// given <c>--noaug</c>. <see langword="false"/> trains on the photos as loaded (resized, no mask); diffusers' <c>--noaug</c>
+    /// differs from that in still squashing each photo to a square and masking the loss one latent cell inside its border.
+    /// </value>
+    public bool? RescaleAugmentation { get; init; }
+
     /// <summary>Throws on the first invalid setting, naming it.</summary>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>
     internal void Validate()

@@ -25,15 +25,16 @@ public sealed record PersonalizationDefaults(
     /// <value>Default 1.0 (diffusers' DreamBooth and Custom Diffusion examples). Used only when the trainer is given class images.</value>
     public double PriorLossWeight { get; init; } = 1.0;
 
-    /// <summary>Whether instance images get Custom Diffusion's random-rescale augmentation, as the DVAR authors' data.py does
-    /// with prior preservation: each instance item's photo is shrunk into a zero canvas ("a far away " / "very small "),
-    /// enlarged and cropped ("zoomed in " / "close up ") or resized whole, the prefix goes before its caption, and the
-    /// instance loss is masked to the pasted region.</summary>
+    /// <summary>Whether instance images get Custom Diffusion's random-rescale augmentation: each instance item's photo is shrunk
+    /// into a zero canvas ("a far away " / "very small "), enlarged and cropped ("zoomed in " / "close up ") or kept at about
+    /// its size, the prefix goes before its caption, and the instance loss is masked to the pasted region.</summary>
     /// <value>
-    /// Default <see langword="false"/>. Takes effect only with class images (prior preservation), as in the authors' code, and
-    /// then needs the instance images loaded with <see cref="ConceptImageOptions.KeepOriginals"/> (the photo is resampled at
+    /// Default <see langword="false"/>. Under <see cref="TrainingRecipe.Authors"/> it takes the authors' <c>data.py</c> version
+    /// and only with class images (prior preservation), as in their code; under <see cref="TrainingRecipe.Diffusers"/>
+    /// diffusers' <c>train_custom_diffusion.py</c> version, with or without class images (docs/personalization.md has both).
+    /// It needs the instance images loaded with <see cref="ConceptImageOptions.KeepOriginals"/> (the photo is resampled at
     /// every step and VAE-encoded anew). The training instance loss becomes, per row,
-    /// <c>Σ_{c,h,w} (pred − target)² · mask / Σ_{h,w} mask</c>, averaged over rows (the authors' formula: the mask has one
+    /// <c>Σ_{c,h,w} (pred − target)² · mask / Σ_{h,w} mask</c>, averaged over rows (both sources' formula: the mask has one
     /// channel, so this is C times a masked mean); the deterministic evaluation batch is augmented once (drawn from the
     /// evaluator's generator) and its loss stays the plain mean MSE. The flip of an augmented item is drawn only when
     /// <see cref="RandomFlip"/> is set (the authors flip with p = 0.5).

@@ -1,5 +1,4 @@
 using Dvar.Stopping.TorchSharp.Personalization.Data;
-using Dvar.Stopping.TorchSharp.Personalization.Methods;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
 using Dvar.Stopping.TorchSharp.Tensors;
 using static TorchSharp.torch;
@@ -21,9 +20,9 @@ namespace Dvar.Stopping.TorchSharp.Personalization.Training;
 /// </list>
 /// Everything is drawn on the CPU and then moved to the pipeline's device (and dtype), so a seed gives the same batches on
 /// every device.
-/// <para>With Custom Diffusion's random rescaling (<see cref="PersonalizationDefaults.RescaleAugmentation"/>, with class
-/// images) step 2 is replaced: for each instance item in turn, its flip (<c>rand(1) &lt; 0.5</c>, only when the method flips)
-/// and then its augmentation draws (<see cref="RescaleAugmentation.Draw(Generator, int, bool)"/>); the other steps are
+/// <para>With Custom Diffusion's random rescaling (<see cref="RescaleAugmentation.StyleFor"/>) step 2 is replaced: for each
+/// instance item in turn, its flip (<c>rand(1) &lt; 0.5</c>, only when the method flips) and then its augmentation draws
+/// (<see cref="RescaleAugmentation.Draw(Generator, int, bool, RescaleStyle)"/>); the other steps are
 /// unchanged. The instance rows' latents are then the VAE posterior of the augmented pixels, encoded anew at every step under
 /// <c>no_grad</c> (as a batch) instead of the posterior cache, sampled with the instance rows of the posterior noise; their
 /// captions get the augmentation's prefix and the batch carries their loss mask.</para>
@@ -36,7 +35,7 @@ internal sealed class TrainingBatchSampler
     private readonly LatentPosteriorCache? _classes;
     private readonly int _batchSize;
     private readonly bool _randomFlip;
-    private readonly bool _rescale;
+    private readonly RescaleStyle? _rescale;
 
     /// <summary>Creates a sampler.</summary>
     /// <param name="pipeline">The pipeline (tokenizer, scheduler, device, dtype).</param>
@@ -45,10 +44,11 @@ internal sealed class TrainingBatchSampler
     /// <param name="classes">The posterior cache of <see cref="ConceptData.ClassImages"/>, or null without prior preservation.</param>
     /// <param name="batchSize">B, the instance items per batch.</param>
     /// <param name="randomFlip">Whether images are mirrored at random.</param>
-    /// <param name="rescale">Whether instance items get Custom Diffusion's random rescaling (needs the instance originals).</param>
+    /// <param name="rescale">Whose version of Custom Diffusion's random rescaling instance items get, or null for none (needs the
+    /// instance originals).</param>
     public TrainingBatchSampler(
         StableDiffusionPipeline pipeline, ConceptData data, LatentPosteriorCache instances, LatentPosteriorCache? classes, int batchSize, bool randomFlip,
-        bool rescale = false)
+        RescaleStyle? rescale = null)
     {
         _rescale = rescale;
         _pipeline = pipeline;
@@ -68,10 +68,10 @@ internal sealed class TrainingBatchSampler
         RescaleDraw[]? augmentations = null;
         long[] indices;
         bool[] flips;
-        if (_rescale)
+        if (_rescale is { } style)
         {
             indices = DrawIndices(_data.Images.Count, generator);
-            augmentations = [.. indices.Select(_ => RescaleAugmentation.Draw(generator, _data.Images.Resolution, _randomFlip))];
+            augmentations = [.. indices.Select(_ => RescaleAugmentation.Draw(generator, _data.Images.Resolution, _randomFlip, style))];
             flips = [.. augmentations.Select(a => a.Flip)];
         }
         else

@@ -38,7 +38,7 @@ internal sealed class TrainingSession : IDisposable
         _instances = new LatentPosteriorCache(Pipeline, data.Images);
         _classes = data.ClassImages is { } classImages ? new LatentPosteriorCache(Pipeline, classImages) : null;
         _sampler = new TrainingBatchSampler(Pipeline, data, _instances, _classes, options.EffectiveBatchSize, Method.Defaults.RandomFlip,
-            RescaleAugmentation.AppliesTo(Method, data));
+            RescaleAugmentation.StyleFor(Method, data));
         _objective = new DiffusionObjective(Pipeline, options.EffectivePriorLossWeight);
         Parameters = [.. Method.TrainableParameters.Select(p => p.Parameter)];
         Optimizer = optim.AdamW(Parameters, options.EffectiveLearningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 1e-2);

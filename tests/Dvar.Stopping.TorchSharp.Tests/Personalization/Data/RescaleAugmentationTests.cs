@@ -84,12 +84,14 @@ public class RescaleAugmentationTests
             {
                 case RescaleBranch.FarAway:
                     Assert.True(d.Scale < 0.6 * size);
-                    Assert.InRange(d.CenterRow, d.Scale / 2, size - (d.Scale / 2));
-                    Assert.InRange(d.CenterColumn, d.Scale / 2, size - (d.Scale / 2));
+                    // data.py's centre cx in [scale // 2, S - scale // 2]: the pasted photo lies inside the canvas.
+                    Assert.InRange(d.Top, 0, size - d.Scale);
+                    Assert.InRange(d.Left, 0, size - d.Scale);
                     break;
                 case RescaleBranch.ZoomedIn:
-                    Assert.InRange(d.CenterRow, size / 2, d.Scale - (size / 2));
-                    Assert.InRange(d.CenterColumn, size / 2, d.Scale - (size / 2));
+                    // cx in [S // 2, scale - S // 2]: the S x S window lies inside the enlarged photo.
+                    Assert.InRange(d.Top, 0, d.Scale - size);
+                    Assert.InRange(d.Left, 0, d.Scale - size);
                     break;
                 default:
                     Assert.True(d.Scale >= 0.6 * size && d.Scale <= size, $"whole-image scale {d.Scale}");

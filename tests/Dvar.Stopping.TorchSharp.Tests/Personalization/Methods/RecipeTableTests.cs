@@ -152,7 +152,8 @@ public class RecipeTableTests
         Assert.Equal(flip, d.RandomFlip);
         Assert.False(d.CenterCrop);
         Assert.False(d.RequiresClassImages);
-        Assert.False(d.RescaleAugmentation);
+        // train_custom_diffusion.py builds its dataset with aug=not args.noaug (v0.26.3, line 1015): on unless --noaug.
+        Assert.Equal(method == "custom-diffusion", d.RescaleAugmentation);
         Assert.False(d.OptimizerStepAfterStop);
         Assert.Equal(8, d.EvaluationBatchSize);
         if (method != "custom-diffusion")

@@ -152,7 +152,8 @@ public class EvaluationMethodTests
         using var evaluationPipeline = evaluationDtype is { } other ? StableDiffusionPipeline.FromPretrained(FixturePaths.SdTiny, dtype: other) : null;
         using var evaluationMethod = evaluationPipeline is null ? null : NewMethod(name);
         evaluationMethod?.Attach(evaluationPipeline!);
-        using var data = TinyConcept.Create(folder, placeholder: method.Placeholder);
+        // Custom Diffusion under diffusers' recipe rescales the photos at random (in training and in the evaluation batch).
+        using var data = TinyConcept.Create(folder, placeholder: method.Placeholder, keepOriginals: method.Defaults.RescaleAugmentation);
         return new PersonalizationTrainer(Options(method, data, folder, output, evaluationMethod)).Train();
     }
 

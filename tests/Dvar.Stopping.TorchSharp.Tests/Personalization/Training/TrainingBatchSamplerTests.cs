@@ -1,4 +1,5 @@
 using Dvar.Stopping.TorchSharp.Personalization.Data;
+using Dvar.Stopping.TorchSharp.Personalization.Methods;
 using Dvar.Stopping.TorchSharp.Personalization.Training;
 using Dvar.Stopping.TorchSharp.Tests.Fixtures;
 using static TorchSharp.torch;
@@ -75,7 +76,7 @@ public class TrainingBatchSamplerTests
         Assert.True(RescaleAugmentation.AppliesTo(setup.Method, setup.Data));
         using var instances = new LatentPosteriorCache(setup.Pipeline, setup.Data.Images);
         using var classes = new LatentPosteriorCache(setup.Pipeline, setup.Data.ClassImages!);
-        var sampler = new TrainingBatchSampler(setup.Pipeline, setup.Data, instances, classes, batchSize: 3, randomFlip: true, rescale: true);
+        var sampler = new TrainingBatchSampler(setup.Pipeline, setup.Data, instances, classes, batchSize: 3, randomFlip: true, rescale: RescaleStyle.Authors);
         using var generator = new Generator(9, CPU);
 
         using var batch = sampler.Draw(generator);
@@ -109,7 +110,7 @@ public class TrainingBatchSamplerTests
     {
         // As TrainingSession builds it: RescaleAugmentation false leaves the documented draws and the posterior cache.
         using var setup = Setup.Create(SingleParameterMethod.UnetConvInBias(), withClassImages: true, keepOriginals: true);
-        bool rescale = RescaleAugmentation.AppliesTo(setup.Method, setup.Data);
+        var rescale = RescaleAugmentation.StyleFor(setup.Method, setup.Data);
         using var instances = new LatentPosteriorCache(setup.Pipeline, setup.Data.Images);
         using var classes = new LatentPosteriorCache(setup.Pipeline, setup.Data.ClassImages!);
         var sampler = new TrainingBatchSampler(setup.Pipeline, setup.Data, instances, classes, batchSize: 2, randomFlip: true, rescale);
@@ -126,7 +127,7 @@ public class TrainingBatchSamplerTests
         var vaeNoise = randn([4, 4, 16, 16], generator: expected);
         randint(0L, 1000L, new long[] { 4 }, ScalarType.Int64, generator: expected);
         randn([4, 4, 16, 16], generator: expected);
-        Assert.False(rescale);
+        Assert.Null(rescale);
         Assert.Null(batch.InstanceMask);
         Assert.True(generator.get_state().Equals(expected.get_state()), "The training generator's stream changed.");
         using var posterior = setup.Pipeline.Vae.Encode(setup.Data.Images.Gather(images, flips));
@@ -135,11 +136,56 @@ public class TrainingBatchSamplerTests
     }
 
     [Fact]
-    public void AppliesTo_NeedsTheFlagAndClassImages()
+    public void StyleFor_AuthorsNeedClassImages_DiffusersAugmentWithOrWithout_NothingWithoutTheFlag()
     {
-        var defaults = SingleParameterMethod.TestDefaults with { RescaleAugmentation = true };
-        using var withoutClasses = Setup.Create(SingleParameterMethod.UnetConvInBias(defaults), keepOriginals: true);
-        Assert.False(RescaleAugmentation.AppliesTo(withoutClasses.Method, withoutClasses.Data));
+        var authors = SingleParameterMethod.TestDefaults with { RescaleAugmentation = true };
+        var diffusers = authors with { Recipe = TrainingRecipe.Diffusers };
+        RescaleStyle? Style(PersonalizationDefaults defaults, bool classes)
+        {
+            using var setup = Setup.Create(SingleParameterMethod.UnetConvInBias(defaults), withClassImages: classes, keepOriginals: true);
+            return RescaleAugmentation.StyleFor(setup.Method, setup.Data);
+        }
+
+        Assert.Null(Style(authors, classes: false));
+        Assert.Equal(RescaleStyle.Authors, Style(authors, classes: true));
+        Assert.Equal(RescaleStyle.Diffusers, Style(diffusers, classes: false));
+        Assert.Equal(RescaleStyle.Diffusers, Style(diffusers, classes: true));
+        Assert.Null(Style(diffusers with { RescaleAugmentation = false }, classes: false));
+    }
+
+    [Fact]
+    public void Draw_WithDiffusersRescaleWithoutClassImages_DrawsDiffusersAugmentationAndMasksTheInstanceLoss()
+    {
+        var defaults = SingleParameterMethod.TestDefaults with { RescaleAugmentation = true, Recipe = TrainingRecipe.Diffusers };
+        using var setup = Setup.Create(SingleParameterMethod.UnetConvInBias(defaults), keepOriginals: true);
+        using var instances = new LatentPosteriorCache(setup.Pipeline, setup.Data.Images);
+        var sampler = new TrainingBatchSampler(setup.Pipeline, setup.Data, instances, null, batchSize: 3, randomFlip: false,
+            RescaleAugmentation.StyleFor(setup.Method, setup.Data));
+        using var generator = new Generator(11, CPU);
+
+        using var batch = sampler.Draw(generator);
+
+        // Images, then per item diffusers' draws (no flip), then templates, VAE noise, timesteps, noise.
+        using var expected = new Generator(11, CPU);
+        long[] images = Ints(randint(0L, 3L, new long[] { 3 }, ScalarType.Int64, generator: expected));
+        var draws = Enumerable.Range(0, 3).Select(_ => RescaleAugmentation.Draw(expected, TinyConcept.Resolution, randomFlip: false, RescaleStyle.Diffusers)).ToArray();
+        long[] templates = Ints(randint(0L, 27L, new long[] { 3 }, ScalarType.Int64, generator: expected));
+        var vaeNoise = randn([3, 4, 16, 16], generator: expected);
+        var timesteps = randint(0L, 1000L, new long[] { 3 }, ScalarType.Int64, generator: expected);
+        var noise = randn([3, 4, 16, 16], generator: expected);
+
+        Assert.True(generator.get_state().Equals(expected.get_state()), "The sampler drew more or less than documented.");
+        Assert.True(batch.Timesteps.Equals(timesteps), "timesteps");
+        Assert.True(batch.Noise.Equals(noise), "noise");
+        Assert.Equal(3, batch.InstanceCount);
+        Assert.Equal(3, batch.Count);
+        var (pixels, masks, prefixes) = RescaleAugmentation.ApplyBatch(setup.Data.Images, images, draws, setup.Pipeline.VaeScaleFactor);
+        var prompts = templates.Select((t, i) => prefixes[i] + setup.Data.Prompt((int)t)).ToList();
+        Assert.True(batch.InputIds.Equals(setup.Pipeline.Tokenizer.EncodeToTensor(prompts)), "captions with prefixes");
+        Assert.NotNull(batch.InstanceMask);
+        Assert.True(batch.InstanceMask!.Equals(masks), "instance masks");
+        using var posterior = setup.Pipeline.Vae.Encode(pixels);
+        TensorAssert.Close(batch.Latents, ((posterior.Mean + (posterior.Std * vaeNoise)) * 0.18215).detach(), 1e-6, 1e-5, "augmented latents");
     }
 
     private static long[] Ints(Tensor tensor) => tensor.data<long>().ToArray();
