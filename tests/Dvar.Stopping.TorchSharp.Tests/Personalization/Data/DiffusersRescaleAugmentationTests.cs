@@ -10,6 +10,8 @@ namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Data;
 /// (tests/fixtures/cd-augmentation-diffusers) and against the properties of its draws.</summary>
 public class DiffusersRescaleAugmentationTests
 {
+    private const string Folder = "cd-augmentation-diffusers";
+
     public static TheoryData<string> AllCases => [.. Cases().Select(c => c["name"]!.GetValue<string>())];
 
     [Theory]
@@ -18,12 +20,11 @@ public class DiffusersRescaleAugmentationTests
     {
         var entry = Case(name);
         int size = entry["size"]!.GetValue<int>();
-        using var cases = ReferenceCases.LoadFolder(FixturePaths.Get("cd-augmentation-diffusers"));
+        using var cases = ReferenceCases.LoadFolder(FixturePaths.Get(Folder));
         var calls = Calls(entry);
         var draw = RescaleAugmentation.DrawDiffusers(size, entry["flip"]!.GetValue<bool>(), Uniform(calls), Randint(calls));
         Assert.Empty(calls);
-        var t = cases["original/" + entry["original"]!.GetValue<string>()];
-        var original = new OriginalImage(t.bytes.ToArray(), (int)t.shape[0], (int)t.shape[1]);
+        var original = RescaleFixture.Original(cases, entry["original"]!.GetValue<string>());
 
         var (pixels, mask, prefix) = RescaleAugmentation.Apply(original, draw);
         using var p = pixels;
@@ -31,20 +32,7 @@ public class DiffusersRescaleAugmentationTests
 
         Assert.Equal(RescaleStyle.Diffusers, draw.Style);
         Assert.Equal(entry["prefix"]!.GetValue<string>(), prefix);
-        Assert.Equal(new long[] { 3, size, size }, pixels.shape);
-        byte[] code = cases[name + "/code"].bytes.ToArray();
-        byte[] pad = cases[name + "/pad"].bytes.ToArray();
-        float[] actual = pixels.data<float>().ToArray();
-        int differing = 0;
-        for (int i = 0; i < actual.Length; i++)
-        {
-            float expected = pad[i % (size * size)] == 1 ? 0f : (float)((code[i] / 127.5) - 1.0);
-            differing += BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual[i]) ? 0 : 1;
-        }
-
-        Assert.True(differing == 0, $"{differing} of {actual.Length} pixel values differ from diffusers'.");
-        Assert.Equal(new long[] { size / 8, size / 8 }, mask.shape);
-        Assert.Equal(cases[name + "/mask"].bytes.ToArray().Select(v => (float)v), mask.data<float>().ToArray());
+        RescaleFixture.AssertMatches(cases, name, size, pixels, mask, "diffusers");
     }
 
     [Theory]
@@ -141,8 +129,7 @@ public class DiffusersRescaleAugmentationTests
         return call[3]!.GetValue<long>();
     };
 
-    private static JsonNode Case(string name) => Cases().Single(c => c["name"]!.GetValue<string>() == name);
+    private static JsonNode Case(string name) => RescaleFixture.Case(Folder, name);
 
-    private static List<JsonNode> Cases() =>
-        [.. JsonNode.Parse(File.ReadAllText(FixturePaths.Get("cd-augmentation-diffusers", "cases.json")))!["cases"]!.AsArray().Select(c => c!)];
+    private static List<JsonNode> Cases() => RescaleFixture.Cases(Folder);
 }

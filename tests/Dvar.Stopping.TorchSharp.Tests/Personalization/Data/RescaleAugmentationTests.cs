@@ -10,6 +10,8 @@ namespace Dvar.Stopping.TorchSharp.Tests.Personalization.Data;
 /// against the properties of its draws.</summary>
 public class RescaleAugmentationTests
 {
+    private const string Folder = "cd-augmentation";
+
     public static TheoryData<string> ChosenCases => [.. Cases().Where(c => c["seed"] is null).Select(c => c["name"]!.GetValue<string>())];
 
     public static TheoryData<string> SeededCases => [.. Cases().Where(c => c["seed"] is not null).Select(c => c["name"]!.GetValue<string>())];
@@ -20,33 +22,18 @@ public class RescaleAugmentationTests
     {
         var entry = Case(name);
         int size = entry["size"]!.GetValue<int>();
-        using var cases = ReferenceCases.LoadFolder(FixturePaths.Get("cd-augmentation"));
+        using var cases = ReferenceCases.LoadFolder(FixturePaths.Get(Folder));
         var calls = Calls(entry);
         var draw = RescaleAugmentation.Draw(size, entry["flip"]!.GetValue<bool>(), Feed(calls));
         Assert.Empty(calls);
-        var original = Original(cases, entry["original"]!.GetValue<string>());
+        var original = RescaleFixture.Original(cases, entry["original"]!.GetValue<string>());
 
         var (pixels, mask, prefix) = RescaleAugmentation.Apply(original, draw);
         using var p = pixels;
         using var m = mask;
 
         Assert.Equal(entry["prefix"]!.GetValue<string>(), prefix);
-        Assert.Equal(new long[] { 3, size, size }, pixels.shape);
-        Assert.Equal(ScalarType.Float32, pixels.dtype);
-        // data.py's float32 pixels, rebuilt from their uint8 encoding (make_fixture.py checks the rebuild is bit-exact).
-        byte[] code = cases[name + "/code"].bytes.ToArray();
-        byte[] pad = cases[name + "/pad"].bytes.ToArray();
-        float[] actual = pixels.data<float>().ToArray();
-        int differing = 0;
-        for (int i = 0; i < actual.Length; i++)
-        {
-            float expected = pad[i % (size * size)] == 1 ? 0f : (float)((code[i] / 127.5) - 1.0);
-            differing += BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual[i]) ? 0 : 1;
-        }
-
-        Assert.True(differing == 0, $"{differing} of {actual.Length} pixel values differ from data.py's.");
-        byte[] expectedMask = cases[name + "/mask"].bytes.ToArray();
-        Assert.Equal(expectedMask.Select(v => (float)v), mask.data<float>().ToArray());
+        RescaleFixture.AssertMatches(cases, name, size, pixels, mask, "data.py");
     }
 
     [Theory]
@@ -161,14 +148,7 @@ public class RescaleAugmentationTests
         };
     }
 
-    private static OriginalImage Original(ReferenceCases cases, string name)
-    {
-        var t = cases["original/" + name];
-        return new OriginalImage(t.bytes.ToArray(), (int)t.shape[0], (int)t.shape[1]);
-    }
+    private static JsonNode Case(string name) => RescaleFixture.Case(Folder, name);
 
-    private static JsonNode Case(string name) => Cases().Single(c => c["name"]!.GetValue<string>() == name);
-
-    private static List<JsonNode> Cases() =>
-        [.. JsonNode.Parse(File.ReadAllText(FixturePaths.Get("cd-augmentation", "cases.json")))!["cases"]!.AsArray().Select(c => c!)];
+    private static List<JsonNode> Cases() => RescaleFixture.Cases(Folder);
 }
