@@ -130,6 +130,14 @@ public sealed class TrainMethodCommandTests
         Assert.NotEqual(without, withAugmentation);
         using var options = JsonDocument.Parse(File.ReadAllText(Path.Combine(plain.Output, "training-options.json")));
         Assert.Equal("false", options.RootElement.GetProperty("options").GetProperty("Augmentation").GetString());
+        string? Recorded(TinyTraining training)
+        {
+            using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(training.Output, "training-summary.json")));
+            return summary.RootElement.GetProperty("rescaleAugmentation").GetString();
+        }
+
+        Assert.Equal("Diffusers", Recorded(augmented));
+        Assert.Null(Recorded(plain));
     }
 
     [Fact]

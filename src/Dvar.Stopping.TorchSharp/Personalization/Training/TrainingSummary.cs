@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dvar.Stopping.IO;
+using Dvar.Stopping.TorchSharp.Personalization.Data;
 using Dvar.Stopping.Training;
 using static TorchSharp.torch;
 
@@ -12,7 +13,8 @@ namespace Dvar.Stopping.TorchSharp.Personalization.Training;
 /// <c>dvar evaluate</c>'s training prompts), <c>stepsTrained</c>, <c>maxSteps</c>, <c>stopReason</c>, <c>criterion</c> (<c>name</c>,
 /// <c>reason</c>, <c>statistic</c>, <c>threshold</c>, <c>firedBy</c>), <c>finalDeterministicLoss</c>, <c>bestStep</c>,
 /// <c>bestDeterministicLoss</c>, <c>run</c> (the options a resume must repeat), <c>trainingSeconds</c>,
-/// <c>evaluationSeconds</c>, <c>scoringSeconds</c>, <c>recipe</c> (<c>Authors</c> or <c>Diffusers</c>), <c>dtype</c> (the frozen models' type, e.g. <c>bfloat16</c>),
+/// <c>evaluationSeconds</c>, <c>scoringSeconds</c>, <c>recipe</c> (<c>Authors</c> or <c>Diffusers</c>), <c>rescaleAugmentation</c> (whose version of
+/// Custom Diffusion's random rescaling the instance photos got, <c>Authors</c> or <c>Diffusers</c>; null without it), <c>dtype</c> (the frozen models' type, e.g. <c>bfloat16</c>),
 /// <c>evaluationDtype</c> (the type L_det was computed in: <see cref="PersonalizationTrainerOptions.EvaluationMethod"/>'s pipeline's
 /// when set, else <c>dtype</c>; null when the run evaluates nothing), <c>savedStep</c> (the step whose
 /// parameters the artifacts hold), <c>firingEvaluationStep</c> (the step whose L_det made the criterion fire, null otherwise),
@@ -64,6 +66,7 @@ internal static class TrainingSummary
             ["evaluationSeconds"] = result.EvaluationTime.TotalSeconds,
             ["scoringSeconds"] = result.ScoringTime.TotalSeconds,
             ["recipe"] = options.Method.Defaults.Recipe.ToString(),
+            ["rescaleAugmentation"] = RescaleAugmentation.StyleFor(options.Method, options.Data)?.ToString(),
             ["dtype"] = DtypeName(options.Method.Pipeline!.Dtype),
             ["evaluationDtype"] = options.EvaluationFrequency > 0 ? DtypeName((options.EvaluationMethod ?? options.Method).Pipeline!.Dtype) : null,
             ["savedStep"] = result.SavedStep,
