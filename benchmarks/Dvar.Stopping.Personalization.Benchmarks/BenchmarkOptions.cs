@@ -8,7 +8,10 @@ internal sealed record BenchmarkOptions
     public const string Usage =
         "usage: Dvar.Stopping.Personalization.Benchmarks [--pipeline tiny|full] [--method textual-inversion|dreambooth-lora|custom-diffusion] "
         + "[--resolution PX] [--warmup N] [--runs N] [--threads N] [--device cpu|cuda] [--dtype float32|float16|bfloat16] [--model DIR] [--fixtures DIR] [--rescore-demo DIR [--samples N]] "
-        + "[--clip-s STEPS] [--skip-ldet] [--small-eval-batch N] [--decision demo|tiny]";
+        + "[--clip-s STEPS] [--skip-ldet] [--augmentation] [--small-eval-batch N] [--decision demo|tiny]";
+
+    /// <summary>The name under which Custom Diffusion with diffusers' rescale augmentation is timed (<see cref="Augmentation"/>).</summary>
+    public const string AugmentedCustomDiffusion = "custom-diffusion-augmented";
 
     /// <summary>Gets "tiny" (the sd-tiny fixture) or "full" (SD1.5's configs with random weights, or --model).</summary>
     public string Pipeline { get; init; } = "tiny";
@@ -46,6 +49,10 @@ internal sealed record BenchmarkOptions
     /// <summary>Gets whether to skip the L_det timings (to time the training step and the CLIP-s check only).</summary>
     public bool SkipDeterministicLoss { get; init; }
 
+    /// <summary>Gets whether to time Custom Diffusion a second time with diffusers' rescale augmentation (a VAE encode of the
+    /// augmented photos per step), after the plain run in the same process.</summary>
+    public bool Augmentation { get; init; }
+
     /// <summary>Gets the smaller L_det batch timed beside batch 8 (2: the training batch; 4: the authors' code's default).</summary>
     public int SmallEvaluationBatch { get; init; } = 2;
 
@@ -67,7 +74,9 @@ internal sealed record BenchmarkOptions
 
     public int EffectiveRuns => Runs ?? (IsFull ? 3 : 20);
 
-    public IReadOnlyList<string> Methods => Method is { } one ? [one] : ["textual-inversion", "dreambooth-lora", "custom-diffusion"];
+    public IReadOnlyList<string> Methods =>
+        Augmentation ? ["custom-diffusion", AugmentedCustomDiffusion]
+        : Method is { } one ? [one] : ["textual-inversion", "dreambooth-lora", "custom-diffusion"];
 
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -75,9 +84,9 @@ internal sealed record BenchmarkOptions
         for (int i = 0; i < args.Length; i += 2)
         {
             string name = args[i];
-            if (name == "--skip-ldet")
+            if (name is "--skip-ldet" or "--augmentation")
             {
-                options = options with { SkipDeterministicLoss = true };
+                options = name == "--skip-ldet" ? options with { SkipDeterministicLoss = true } : options with { Augmentation = true };
                 i--;
                 continue;
             }
@@ -102,6 +111,11 @@ internal sealed record BenchmarkOptions
                 "--samples" => options with { Samples = Integer(name, value) },
                 _ => throw new ArgumentException($"unknown option or value: {name} {value}. {Usage}"),
             };
+        }
+
+        if (options.Augmentation && options.Method is not (null or "custom-diffusion"))
+        {
+            throw new ArgumentException($"--augmentation times Custom Diffusion only; drop --method {options.Method}. {Usage}");
         }
 
         return options;

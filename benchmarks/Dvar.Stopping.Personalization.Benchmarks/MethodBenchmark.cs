@@ -28,8 +28,7 @@ internal static class MethodBenchmark
                 var method = Create(methodName);
                 methods.Add(method);
                 method.Attach(pipeline);
-                datas.Add(new ConceptData(
-                    ConceptImages.Load(images, new ConceptImageOptions { Resolution = resolution }), method.Defaults.Templates, method.Placeholder));
+                datas.Add(new ConceptData(ConceptImages.Load(images, method.Defaults.ImageOptions(resolution)), method.Defaults.Templates, method.Placeholder));
                 outputs.Add(Directory.CreateTempSubdirectory("dvar-bench-run-").FullName);
             }
 
@@ -149,6 +148,7 @@ internal static class MethodBenchmark
     {
         "textual-inversion" => new TextualInversion(new TextualInversionOptions { Recipe = TrainingRecipe.Diffusers, Token = "<bench>", InitializerToken = "toy" }),
         "dreambooth-lora" => new DreamBoothLora(new DreamBoothLoraOptions { Recipe = TrainingRecipe.Diffusers, Token = "<bench>", InitializerToken = "dog" }),
+        BenchmarkOptions.AugmentedCustomDiffusion => new CustomDiffusion(new CustomDiffusionOptions { Recipe = TrainingRecipe.Diffusers, ModifierToken = "<bench>", RescaleAugmentation = true }),
         _ => new CustomDiffusion(new CustomDiffusionOptions { Recipe = TrainingRecipe.Diffusers, ModifierToken = "<bench>", RescaleAugmentation = false }),
     };
 }

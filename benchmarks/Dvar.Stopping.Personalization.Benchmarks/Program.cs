@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 // Per method: the median (min-max) seconds of a training step at the method's batch size (2) and of one L_det evaluation
 // at batch 8 (the paper's) and at --small-eval-batch (2, the training batch), and the ratios evaluation / training step.
 // --dtype bfloat16|float16 measures float32 and that dtype (frozen weights) interleaved in this one run and prints the ratios.
+// --augmentation times Custom Diffusion without and then with diffusers' rescale augmentation and prints the ratio.
 // --decision demo|tiny: DVAR's stop per configuration (dtype, L_det batch, frequency); --rescore-demo DIR: the demo's train img again,
 // from 3 seeds x --samples training-prompt samples.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -120,6 +121,20 @@ if (dtypes.Length > 1)
                 $"| {r.Method} | {Dtypes.Name(r.Dtype)} | {Ratio(baseline.TrainingStep, r.TrainingStep)} | {Ratio(baseline.EvaluationBatch8, r.EvaluationBatch8)} | " +
                 $"{Ratio(baseline.EvaluationSmallBatch, r.EvaluationSmallBatch)} |");
         }
+    }
+}
+
+if (options.Augmentation)
+{
+    log.WriteLine();
+    log.WriteLine("Custom Diffusion's rescale augmentation (diffusers') in this run, augmented median / plain median (> 1 is slower):");
+    log.WriteLine();
+    log.WriteLine("| dtype | training step |");
+    log.WriteLine("|---|---:|");
+    foreach (var augmented in results.Where(r => r.Method == BenchmarkOptions.AugmentedCustomDiffusion))
+    {
+        var plain = results.First(r => r.Method == "custom-diffusion" && r.Dtype == augmented.Dtype);
+        log.WriteLine($"| {Dtypes.Name(augmented.Dtype)} | {augmented.TrainingStep.Median / plain.TrainingStep.Median:F2} |");
     }
 }
 
