@@ -236,19 +236,27 @@ public class PersonalizationTrainerTests
             TrainerRun.Files(setup.Output));
     }
 
-    [Fact]
-    public void Resume_AfterCancellation_ContinuesExactlyAsTheUninterruptedRun()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Resume_AfterCancellation_ContinuesExactlyAsTheUninterruptedRun(bool rescaleAugmentation)
     {
+        // With diffusers' rescale augmentation the training batches draw the augmentation from the training generator and
+        // the evaluation batch is augmented from the evaluator's: a resume must restore both streams.
         const int steps = 9;
+        var defaults = rescaleAugmentation
+            ? SingleParameterMethod.TestDefaults with { RescaleAugmentation = true, Recipe = TrainingRecipe.Diffusers }
+            : SingleParameterMethod.TestDefaults;
+        Setup Create() => Setup.Create(SingleParameterMethod.UnetConvInBias(defaults), keepOriginals: rescaleAugmentation);
         (TrainingResult Result, Tensor Parameters, string History) uninterrupted;
-        using (var setup = Setup.Create(SingleParameterMethod.UnetConvInBias()))
+        using (var setup = Create())
         {
             var result = new PersonalizationTrainer(TrainerRun.Options(setup, steps)).Train();
             uninterrupted = (result, setup.Method.Snapshot(), TrainerRun.History(result));
         }
 
         string checkpoint;
-        using var interrupted = Setup.Create(SingleParameterMethod.UnetConvInBias());
+        using var interrupted = Create();
         using (var cancellation = new CancellationTokenSource())
         {
             var progress = new SynchronousProgress<TrainingProgress>(p =>
@@ -263,7 +271,7 @@ public class PersonalizationTrainerTests
             checkpoint = PersonalizationTrainer.FindLatestCheckpoint(interrupted.Output)!;
         }
 
-        using var resumedSetup = Setup.Create(SingleParameterMethod.UnetConvInBias());
+        using var resumedSetup = Create();
         var options = TrainerRun.Options(resumedSetup, steps) with { OutputFolder = interrupted.Output };
         var resumed = new PersonalizationTrainer(options).Resume(checkpoint);
 
