@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dvar.Cli.Commands;
+using Dvar.Demo.Metric;
 using Dvar.Stopping.IO;
 
 namespace Dvar.Cli.Demo;
@@ -159,6 +160,11 @@ internal static class DemoSummaryWriter
     public const string FailedChecksNote =
         "An unchecked box is a claim the toy did not reproduce on this run; docs/demo.md (\"What the toy shows, and what it does not\") discusses each with measurements.";
 
+    /// <summary>What the final quality measurement samples (<see cref="DemoQualityOptions.Final"/>), in words.</summary>
+    public static string QualitySamples { get; } = string.Create(
+        CultureInfo.InvariantCulture,
+        $"{DemoQualityOptions.Final.TrainSamples} training-prompt samples and {DemoQualityOptions.Final.SamplesPerValidationPrompt} of each of the {DemoQualityOptions.Final.ValidationTemplates.Count} validation prompts");
+
     private static string Markdown(DemoSummary summary)
     {
         var text = new StringBuilder();
@@ -172,7 +178,7 @@ internal static class DemoSummaryWriter
         text.AppendLine();
         text.Append(Table(summary.Table));
         text.AppendLine();
-        text.AppendLine("Seconds: measured wall time. DVAR and CLIP-s are charged all of it (L_det and sampling are what they pay to stop early). The budget run also evaluated L_det after every step, only to draw the figures; that time is measured in the same run and left out. Its sampling every 100 steps is charged, as the paper's baseline samples too. Quality is measured after each run on 16 training-prompt and 12 validation-prompt samples from a seed no run selected on. *val txt: the share of the requested context (white background, small) that the samples show, the stand-in for CLIP's text score.");
+        text.AppendLine("Seconds: measured wall time. DVAR and CLIP-s are charged all of it (L_det and sampling are what they pay to stop early). The budget run also evaluated L_det after every step, only to draw the figures; that time is measured in the same run and left out. Its sampling every 100 steps is charged, as the paper's baseline samples too. Quality is measured after each run on " + QualitySamples + " from a seed no run selected on. *val txt: the share of the requested context (white background, small) that the samples show, the stand-in for CLIP's text score.");
         text.AppendLine();
         text.AppendLine("## Checks");
         text.AppendLine();

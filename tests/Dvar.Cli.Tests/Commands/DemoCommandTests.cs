@@ -27,7 +27,11 @@ public sealed class DemoCommandTests : IClassFixture<DemoCommandTests.ShortDemo>
         using var file = JsonDocument.Parse(File.ReadAllText(_demo.Out("summary.json")));
         Assert.Equal("dvar-stopping/demo-summary", file.RootElement.GetProperty("format").GetString());
         Assert.True(JsonElement.DeepEquals(stdout.RootElement.GetProperty("table"), file.RootElement.GetProperty("table")), "The printed table differs from summary.json's.");
-        Assert.Contains("| textual-inversion | DVAR |", File.ReadAllText(_demo.Out("summary.md")), StringComparison.Ordinal);
+        string markdown = File.ReadAllText(_demo.Out("summary.md"));
+        Assert.Contains("| textual-inversion | DVAR |", markdown, StringComparison.Ordinal);
+        // The note under the table states the final measurement's sample counts as configured (it once kept stale ones).
+        var final = Dvar.Demo.Metric.DemoQualityOptions.Final;
+        Assert.Contains($"{final.TrainSamples} training-prompt samples and {final.SamplesPerValidationPrompt} of each of the {final.ValidationTemplates.Count} validation prompts", markdown, StringComparison.Ordinal);
 
         Assert.Equal(5, Directory.GetFiles(_demo.Out("concepts", "purple-triangle"), "photo-*.png").Length);
         var job = Assert.Single(file.RootElement.GetProperty("jobs").EnumerateArray());
