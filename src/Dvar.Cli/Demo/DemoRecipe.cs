@@ -22,6 +22,9 @@ internal sealed record DemoRecipe(
     DvarOptions Dvar,
     PatienceOptions Patience)
 {
+    /// <summary>The fixed step budget of every method: the toy's conservative estimate (a concept is learned in 100-250 steps).</summary>
+    public const int DefaultBudget = 2000;
+
     /// <summary>Steps between the budget run's sample scorings: every 100 steps, as the paper's baseline samples during
     /// DreamBooth-LoRA's and Custom Diffusion's 1,000 / 500 steps (every 500 of Textual Inversion's 6,100).</summary>
     public const int BudgetScoreEvery = 100;
@@ -38,9 +41,9 @@ internal sealed record DemoRecipe(
     /// <returns>The recipe.</returns>
     public static DemoRecipe For(TrainMethod method) => method switch
     {
-        TrainMethod.TextualInversion => new(method, 2e-3, 4, 2000, new DvarOptions { Window = 100, Threshold = 0.15 }, new PatienceOptions { Patience = 3, MinDelta = 0.005 }),
-        TrainMethod.DreamBoothLora => new(method, 3e-3, 4, 2000, new DvarOptions { Window = 100, Threshold = 0.15 }, new PatienceOptions { Patience = 3, MinDelta = 0.005 }),
-        TrainMethod.CustomDiffusion => new(method, 3e-3, 4, 2000, new DvarOptions { Window = 100, Threshold = 0.15 }, new PatienceOptions { Patience = 3, MinDelta = 0.005 }),
+        TrainMethod.TextualInversion => new(method, 2e-3, 4, DefaultBudget, new DvarOptions { Window = 100, Threshold = 0.15 }, new PatienceOptions { Patience = 3, MinDelta = 0.005 }),
+        TrainMethod.DreamBoothLora => new(method, 3e-3, 4, DefaultBudget, new DvarOptions { Window = 100, Threshold = 0.15 }, new PatienceOptions { Patience = 3, MinDelta = 0.005 }),
+        TrainMethod.CustomDiffusion => new(method, 3e-3, 4, DefaultBudget, new DvarOptions { Window = 100, Threshold = 0.15 }, new PatienceOptions { Patience = 3, MinDelta = 0.005 }),
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Unknown method."),
     };
 
