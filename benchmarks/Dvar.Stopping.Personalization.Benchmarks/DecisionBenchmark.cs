@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dvar.Demo;
 using Dvar.Demo.Metric;
+using Dvar.Demo.Training;
 using Dvar.Demo.World;
 using Dvar.Stopping.Criteria;
 using Dvar.Stopping.TorchSharp.Benchmarks;
@@ -25,9 +26,9 @@ namespace Dvar.Stopping.Personalization.Benchmarks;
 /// </remarks>
 internal static class DecisionBenchmark
 {
-    private const int Budget = 2000;
+    private const int Budget = DemoTraining.Budget;
 
-    private static readonly DvarOptions Dvar = new() { Window = 100, Threshold = 0.15 };
+    private static readonly DvarOptions Dvar = DemoTraining.Dvar;
 
     /// <summary>One configuration: the frozen models' dtype, the L_det batch and the evaluation frequency, and the dtype of the
     /// second pipeline L_det is computed on (null: the training pipeline).</summary>
@@ -118,19 +119,13 @@ internal static class DecisionBenchmark
         }
 
         string assets = DemoAssets.DefaultFolder;
-        var templates = PromptTemplateSet.Custom(ToyWorld.TrainingTemplates);
         string photos = Directory.CreateTempSubdirectory("dvar-bench-demo-").FullName;
         try
         {
             var concepts = Enumerable.Range(0, 2).Select(k => ToyWorld.Concept(k)).ToList();
             foreach (var concept in concepts)
             {
-                string folder = Path.Combine(photos, concept.Name);
-                Directory.CreateDirectory(folder);
-                for (int i = 0; i < concept.Photos.Count; i++)
-                {
-                    ToyRenderer.Render(concept.Photos[i]).SavePng(Path.Combine(folder, $"photo-{i + 1}.png"));
-                }
+                DemoTraining.WritePhotos(concept, Path.Combine(photos, concept.Name));
             }
 
             foreach (string method in new[] { "textual-inversion", "custom-diffusion" })
@@ -140,12 +135,10 @@ internal static class DecisionBenchmark
                     string folder = Path.Combine(photos, concept.Name);
                     yield return ($"demo {method} {concept.Name}", config => Train(
                         dtype => StableDiffusionPipeline.FromPretrained(DemoAssets.PipelineFolder(assets), CPU, dtype),
-                        () => method == "textual-inversion"
-                            ? new TextualInversion(new TextualInversionOptions { Recipe = TrainingRecipe.Diffusers, Token = concept.Token, InitializerToken = ToyVocabulary.GenericNoun, Templates = templates })
-                            : new CustomDiffusion(new CustomDiffusionOptions { Recipe = TrainingRecipe.Diffusers, ModifierToken = concept.Token, InitializerToken = ToyVocabulary.GenericNoun, Templates = templates, RescaleAugmentation = false /* as the demo */ }),
-                        m => new ConceptData(ConceptImages.Load(folder, new ConceptImageOptions { Resolution = ToyWorld.ImageSize, CenterCrop = true }), templates, m.Placeholder),
-                        learningRate: method == "textual-inversion" ? 2e-3 : 3e-3,
-                        batchSize: 4,
+                        () => method == "textual-inversion" ? DemoTraining.TextualInversion(concept) : DemoTraining.CustomDiffusion(concept),
+                        m => DemoTraining.LoadConcept(folder, m.Placeholder),
+                        learningRate: method == "textual-inversion" ? DemoTraining.TextualInversionLearningRate : DemoTraining.AdapterLearningRate,
+                        batchSize: DemoTraining.BatchSize,
                         config,
                         quality: run => RescoreBenchmark.TrainImages(method, concept, folder, run, QualitySamples, [DemoQualityOptions.Final.Seed])[0]));
                 }

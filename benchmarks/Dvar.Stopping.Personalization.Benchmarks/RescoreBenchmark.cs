@@ -1,9 +1,9 @@
 using System.Globalization;
 using Dvar.Demo;
 using Dvar.Demo.Metric;
+using Dvar.Demo.Training;
 using Dvar.Demo.World;
 using Dvar.Stopping.TorchSharp.Benchmarks;
-using Dvar.Stopping.TorchSharp.Personalization.Data;
 using Dvar.Stopping.TorchSharp.Personalization.Methods;
 using Dvar.Stopping.TorchSharp.Personalization.Scoring;
 using Dvar.Stopping.TorchSharp.StableDiffusion.Pipeline;
@@ -93,9 +93,7 @@ internal static class RescoreBenchmark
             TextualInversion.LoadEmbeddings(pipeline, Path.Combine(runFolder, TextualInversion.EmbeddingsFileName));
         }
 
-        var templates = PromptTemplateSet.Custom(ToyWorld.TrainingTemplates);
-        using var images = ConceptImages.Load(photos, new ConceptImageOptions { Resolution = ToyWorld.ImageSize, CenterCrop = true });
-        using var data = new ConceptData(images, templates, concept.Token);
+        using var data = DemoTraining.LoadConcept(photos, concept.Token);
         using var metric = ToyMetric.FromPretrained(DemoAssets.MetricFolder(DemoAssets.DefaultFolder));
         pipeline.Unet.eval();
         pipeline.TextEncoder.eval();

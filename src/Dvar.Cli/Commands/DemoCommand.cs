@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Dvar.Cli.Demo;
 using Dvar.Cli.Training;
+using Dvar.Demo.Training;
 
 namespace Dvar.Cli.Commands;
 
@@ -20,7 +21,7 @@ internal sealed class DemoCommand : Command
     private readonly CliSession _session;
     private readonly Option<TrainMethod[]> _method = CliOptions.Choice("--method", "The methods to run: default (textual-inversion and custom-diffusion, the subset that fits 5 minutes on 2 cores), all (adds dreambooth-lora, about 7 minutes), or one method.", MethodChoices);
     private readonly Option<int?> _concepts = CliOptions.Number<int>("--concepts", "How many held-out concepts, 1 to 3 (default 2).");
-    private readonly Option<int?> _budget = CliOptions.Number<int>("--budget", $"The step budget of every run (default {DemoRecipe.DefaultBudget}; smaller for a quick look).");
+    private readonly Option<int?> _budget = CliOptions.Number<int>("--budget", $"The step budget of every run (default {DemoTraining.Budget}; smaller for a quick look).");
     private readonly Option<string?> _out = CliOptions.Text("--out", "DIR", "The output folder: summary.md, summary.json, figures, samples, runs (default demo-out).");
     private readonly Option<int?> _workers = CliOptions.Number<int>("--workers", "Jobs run side by side, each on its own cores (default 2, or 1 on a one-core machine).");
     private readonly Option<long?> _seed = CliOptions.Number<long>("--seed", "The training seed of every run (default 0).");

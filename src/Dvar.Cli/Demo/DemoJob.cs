@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dvar.Demo;
 using Dvar.Demo.Metric;
+using Dvar.Demo.Training;
 using Dvar.Demo.World;
 using Dvar.Stopping.Criteria;
 using Dvar.Stopping.TorchSharp.Personalization.Data;
@@ -133,7 +134,7 @@ internal sealed class DemoJob
             BatchSize = Recipe.BatchSize,
             TrainingSeed = _seed,
             EvaluationSeed = _seed + 1,
-            EvaluationBatchSize = DemoRecipe.EvaluationBatchSize,
+            EvaluationBatchSize = DemoTraining.EvaluationBatchSize,
             EvaluationFrequency = kind == DemoRunKind.ClipS ? 0 : 1,
             Criterion = kind switch
             {
@@ -180,18 +181,14 @@ internal sealed class DemoJob
     {
         var pipeline = StableDiffusionPipeline.FromPretrained(DemoAssets.PipelineFolder(_assets));
         PersonalizationMethod? method = null;
-        ConceptImages? images = null;
         try
         {
-            var templates = PromptTemplateSet.Custom(ToyWorld.TrainingTemplates);
-            method = Recipe.CreateMethod(Concept, templates);
+            method = Recipe.CreateMethod(Concept);
             method.Attach(pipeline);
-            images = ConceptImages.Load(_photos, new ConceptImageOptions { Resolution = ToyWorld.ImageSize, CenterCrop = true });
-            return new DemoSetup(pipeline, method, new ConceptData(images, templates, method.Placeholder));
+            return new DemoSetup(pipeline, method, DemoTraining.LoadConcept(_photos, method.Placeholder));
         }
         catch
         {
-            images?.Dispose();
             method?.Dispose();
             pipeline.Dispose();
             throw;

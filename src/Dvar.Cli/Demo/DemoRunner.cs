@@ -4,6 +4,7 @@ using System.Globalization;
 using Dvar.Cli.Input;
 using Dvar.Cli.Output;
 using Dvar.Demo;
+using Dvar.Demo.Training;
 using Dvar.Demo.World;
 using Dvar.Stopping.TorchSharp.Personalization.Data;
 using static TorchSharp.torch;
@@ -119,12 +120,7 @@ internal static class DemoRunner
             foreach (var concept in concepts)
             {
                 string photos = Path.Combine(folder, "concepts", concept.Name);
-                Directory.CreateDirectory(photos);
-                for (int i = 0; i < concept.Photos.Count; i++)
-                {
-                    ToyRenderer.Render(concept.Photos[i]).SavePng(Path.Combine(photos, $"photo-{i + 1}.png"));
-                }
-
+                DemoTraining.WritePhotos(concept, photos);
                 folders[concept.Name] = photos;
             }
         }
@@ -192,7 +188,7 @@ internal static class DemoRunner
 
     private static void WriteJobFigures(DemoJob job, DemoJobResult result, DemoJobSamples samples)
     {
-        using var photos = ConceptImages.Load(job.PhotoFolder, new ConceptImageOptions { Resolution = ToyWorld.ImageSize, CenterCrop = true });
+        using var photos = ConceptImages.Load(job.PhotoFolder, DemoTraining.PhotoOptions);
         var steps = new Dictionary<string, long>(StringComparer.Ordinal) { ["init"] = 0 };
         foreach (var (kind, run) in result.Runs)
         {

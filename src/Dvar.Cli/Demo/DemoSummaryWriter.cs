@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dvar.Cli.Commands;
 using Dvar.Demo.Metric;
+using Dvar.Demo.Training;
 using Dvar.Stopping.IO;
 
 namespace Dvar.Cli.Demo;
@@ -206,7 +207,7 @@ internal static class DemoSummaryWriter
             {
                 ["learningRate"] = recipe.LearningRate,
                 ["batchSize"] = recipe.BatchSize,
-                ["evaluationBatchSize"] = DemoRecipe.EvaluationBatchSize,
+                ["evaluationBatchSize"] = DemoTraining.EvaluationBatchSize,
                 ["dvarWindow"] = recipe.Dvar.Window,
                 ["dvarThreshold"] = recipe.Dvar.Threshold,
                 ["patience"] = recipe.Patience.Patience,
